@@ -1,0 +1,47 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Perennial",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "perennial", targets: ["perennial"]),
+        .library(name: "PerennialCore", targets: ["PerennialCore"]),
+        .library(name: "PerennialIngestion", targets: ["PerennialIngestion"]),
+        .library(name: "PerennialStorage", targets: ["PerennialStorage"]),
+        .library(name: "PerennialGenerator", targets: ["PerennialGenerator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "PerennialCore"),
+        .target(name: "PerennialIngestion", dependencies: ["PerennialCore", "CZlib"]),
+        .target(name: "PerennialGenerator", dependencies: ["PerennialCore"]),
+        .target(
+            name: "PerennialStorage",
+            dependencies: [
+                "PerennialCore",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "perennial",
+            dependencies: [
+                "PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialGenerator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "PerennialTestSupport",
+            dependencies: ["PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialGenerator"]
+        ),
+        .testTarget(
+            name: "PerennialTests",
+            dependencies: ["PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialGenerator", "PerennialTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

@@ -1,0 +1,1 @@
+import PerennialCore; public enum _G {}

@@ -1,0 +1,3 @@
+import PerennialIngestion
+import PerennialStorage
+print(_I.v(), _S.v())
