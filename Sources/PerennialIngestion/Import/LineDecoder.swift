@@ -1,0 +1,52 @@
+import PerennialCore
+
+/// Turns the current record of a ``RecordReader`` into an ``ImportedLine``, or says why it cannot.
+protocol LineDecoder {
+    /// Decodes the reader's current record.
+    func decode(_ record: RecordReader, into line: inout ImportedLine) -> RowProblem?
+}
+
+/// Finds columns by header name, ignoring case, spaces, underscores and hyphens.
+struct HeaderIndex {
+    let names: [String]
+    private let index: [String: Int]
+
+    init(_ record: RecordReader) {
+        names = (0..<record.fieldCount).map { record.string($0).trimmingSpaces }
+        var index: [String: Int] = [:]
+        for (i, name) in names.enumerated() where index[HeaderIndex.normalize(name)] == nil {
+            index[HeaderIndex.normalize(name)] = i
+        }
+        self.index = index
+    }
+
+    /// The position of the first header matching any of the names.
+    func column(_ candidates: String...) -> Int? { column(candidates) }
+
+    func column(_ candidates: [String]) -> Int? {
+        for name in candidates { if let i = index[HeaderIndex.normalize(name)] { return i } }
+        return nil
+    }
+
+    static func normalize(_ name: String) -> String {
+        String(name.lowercased().unicodeScalars.filter { $0 != " " && $0 != "_" && $0 != "-" })
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var scalars = unicodeScalars[...]
+        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+        return String(scalars)
+    }
+}
+
+/// Shared checks every decoder makes.
+enum DecodeSupport {
+    /// A problem for a field whose text is not what was expected.
+    static func invalid(_ column: String, _ bytes: UnsafeBufferPointer<UInt8>, expected: String) -> RowProblem {
+        let text = String(decoding: bytes.prefix(40), as: UTF8.self)
+        return RowProblem(column: column, reason: text.isEmpty ? "is empty; expected \(expected)" : "'\(text)' is not \(expected)")
+    }
+}

@@ -1,1 +1,0 @@
-import PerennialCore; import CZlib; public enum _I { public static func v() -> String { String(cString: zlibVersion()) } }
