@@ -23,7 +23,7 @@ struct CDNOWDecoder: LineDecoder {
         FieldParsing.integer(record.field(0)) == nil
     }
 
-    func decode(_ record: RecordReader, into line: inout ImportedLine) -> RowProblem? {
+    func decode(_ record: RecordReader, into line: inout OrderLineRecord) -> RowProblem? {
         let offset: Int
         switch record.fieldCount {
         case 4: offset = 0

@@ -58,7 +58,7 @@ struct GenericDecoder: LineDecoder {
         self.details = details
     }
 
-    func decode(_ record: RecordReader, into line: inout ImportedLine) -> RowProblem? {
+    func decode(_ record: RecordReader, into line: inout OrderLineRecord) -> RowProblem? {
         guard record.fieldCount == fieldCount else {
             return RowProblem(column: nil, reason: "the row has \(record.fieldCount) fields, the header has \(fieldCount) (truncated or unquoted comma?)")
         }

@@ -46,7 +46,7 @@ struct OnlineRetailDecoder: LineDecoder {
         self.details = details
     }
 
-    func decode(_ record: RecordReader, into line: inout ImportedLine) -> RowProblem? {
+    func decode(_ record: RecordReader, into line: inout OrderLineRecord) -> RowProblem? {
         guard record.fieldCount == fieldCount else {
             return RowProblem(column: nil, reason: "the row has \(record.fieldCount) fields, the header has \(fieldCount) (truncated or unquoted comma?)")
         }

@@ -1,9 +1,9 @@
 import PerennialCore
 
-/// Turns the current record of a ``RecordReader`` into an ``ImportedLine``, or says why it cannot.
+/// Turns the current record of a ``RecordReader`` into an ``OrderLineRecord``, or says why it cannot.
 protocol LineDecoder {
     /// Decodes the reader's current record.
-    func decode(_ record: RecordReader, into line: inout ImportedLine) -> RowProblem?
+    func decode(_ record: RecordReader, into line: inout OrderLineRecord) -> RowProblem?
 }
 
 /// Finds columns by header name, ignoring case, spaces, underscores and hyphens.

@@ -47,23 +47,46 @@ public final class OrderFileReader {
         return name + ".rejected.csv"
     }
 
-    /// Reads every row, calling `accept` with each valid line.
+    /// What the read has done so far; final once ``nextBatch(into:limit:progress:)`` returns `false`.
+    public private(set) var summary = ImportSummary()
+    private var quarantine: Quarantine?
+    private var requiredCurrency: Currency?
+    private var finished = false
+
+    /// Reads every row, calling `accept` with each valid line, and returns the summary.
     /// - Parameters:
     ///   - progress: called about every 65,536 rows.
     ///   - accept: receives each valid line; an error it throws stops the read.
-    public func read(progress: ((ImportProgress) -> Void)? = nil, _ accept: (ImportedLine) throws -> Void) throws -> ImportSummary {
-        var summary = ImportSummary()
-        summary.path = records.source.path
-        summary.format = options.format.rawValue
-        let quarantine = Quarantine(path: options.quarantinePath ?? Self.defaultQuarantinePath(for: records.source.path))
-        defer { quarantine.close() }
-        var line = ImportedLine()
-        var requiredCurrency = options.currency
-        var hasRecord = pendingFirstRecord
-        pendingFirstRecord = false
-        while true {
-            if !hasRecord { guard try records.next() else { break } }
-            hasRecord = false
+    public func read(progress: ((ImportProgress) -> Void)? = nil, _ accept: (OrderLineRecord) throws -> Void) throws -> ImportSummary {
+        var batch: [OrderLineRecord] = []
+        while try nextBatch(into: &batch, limit: 4_096, progress: progress) {
+            for line in batch { try accept(line) }
+        }
+        return summary
+    }
+
+    /// Reads up to `limit` valid lines into `batch` (replacing its contents); `false` once the file is
+    /// done and the batch is empty.
+    public func nextBatch(into batch: inout [OrderLineRecord], limit: Int, progress: ((ImportProgress) -> Void)? = nil) throws -> Bool {
+        batch.removeAll(keepingCapacity: true)
+        if finished { return false }
+        if quarantine == nil {
+            summary.path = records.source.path
+            summary.format = options.format.rawValue
+            quarantine = Quarantine(path: options.quarantinePath ?? Self.defaultQuarantinePath(for: records.source.path))
+            requiredCurrency = options.currency
+        }
+        var line = OrderLineRecord()
+        while batch.count < limit {
+            if !pendingFirstRecord {
+                guard try records.next() else {
+                    finished = true
+                    quarantine?.close()
+                    summary.currency = requiredCurrency?.code
+                    break
+                }
+            }
+            pendingFirstRecord = false
             summary.rowsRead += 1
             if summary.rowsRead & 0xFFFF == 0, let progress {
                 progress(ImportProgress(rowsRead: summary.rowsRead, bytesRead: records.source.fileBytesRead, totalBytes: records.source.fileSize))
@@ -80,8 +103,8 @@ public final class OrderFileReader {
             }
             if let problem {
                 summary.rowsRejected += 1
-                try quarantine.write(line: records.lineNumber, reason: problem.description, raw: records.rawRecord)
-                summary.quarantinePath = quarantine.path
+                try quarantine!.write(line: records.lineNumber, reason: problem.description, raw: records.rawRecord)
+                summary.quarantinePath = quarantine!.path
                 if summary.sampleProblems.count < 5 {
                     summary.sampleProblems.append(.init(line: records.lineNumber, reason: problem.description))
                 }
@@ -99,9 +122,8 @@ public final class OrderFileReader {
             summary.grossValueMillis += line.quantity * line.unitPriceMillis
             summary.firstTimestamp = min(summary.firstTimestamp ?? line.placedAt, line.placedAt)
             summary.lastTimestamp = max(summary.lastTimestamp ?? line.placedAt, line.placedAt)
-            try accept(line)
+            batch.append(line)
         }
-        summary.currency = requiredCurrency?.code
-        return summary
+        return !batch.isEmpty || !finished
     }
 }

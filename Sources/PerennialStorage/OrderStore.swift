@@ -1,0 +1,55 @@
+import PerennialCore
+
+/// Where a store's orders, customers and products live. Analytics never see the database: they read
+/// the ``TransactionTable`` a store loads, so another database (PostgreSQL) only needs this protocol.
+public protocol OrderStore: Sendable {
+    /// Starts writing lines from one import; lines are idempotent by order id and line number.
+    func beginImport(source: String, format: String) async throws -> any OrderImportSession
+    /// Loads every order (amounts summed from lines) and every known customer.
+    func loadTransactions() async throws -> TransactionTable?
+    /// One customer's orders with their lines, oldest first; empty when the customer is unknown.
+    func orders(ofCustomer id: String) async throws -> [Order]
+    /// Whether a customer id is known.
+    func customerExists(_ id: String) async throws -> Bool
+    /// Counts of what is stored.
+    func statistics() async throws -> StoreStatistics
+    /// A store setting (`currency`, `timezone`), when set.
+    func setting(_ key: String) async throws -> String?
+    /// Sets a store setting.
+    func setSetting(_ key: String, _ value: String) async throws
+}
+
+/// Writes the lines of one import.
+public protocol OrderImportSession: AnyObject {
+    /// Writes a batch of lines; lines already stored are left unchanged.
+    func write(_ lines: [OrderLineRecord]) async throws
+    /// Commits and returns what was written.
+    func finish() async throws -> ImportCounts
+}
+
+/// What one import stored.
+public struct ImportCounts: Sendable, Hashable, Codable {
+    /// Orders not stored before.
+    public var ordersInserted = 0
+    /// Lines not stored before.
+    public var linesInserted = 0
+    /// Lines already stored (a re-import), left as they were.
+    public var linesUnchanged = 0
+    /// Customers not known before.
+    public var customersInserted = 0
+    /// Products not known before.
+    public var productsInserted = 0
+
+    public init() {}
+}
+
+/// Counts of what a store holds.
+public struct StoreStatistics: Sendable, Hashable, Codable {
+    public var customers = 0
+    public var orders = 0
+    public var lines = 0
+    public var products = 0
+    public var imports = 0
+
+    public init() {}
+}

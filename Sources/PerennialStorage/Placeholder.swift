@@ -1,1 +1,0 @@
-import PerennialCore; import VaporCSQLite; public enum _S { public static func v() -> String { String(cString: sqlite_nio_sqlite3_libversion()) } }

@@ -1,0 +1,54 @@
+/// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
+///
+/// A migration is never edited once released; changes are new migrations. Timestamps are UTC seconds
+/// since 1970; money is integer minor units (`amount_minor`) or thousandths of a major unit
+/// (`unit_price_millis`).
+enum Migrations {
+    static let all: [(version: Int, name: String, sql: String)] = [
+        (1, "orders, lines, customers, products, imports, settings", """
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE customers (
+            customer_id TEXT PRIMARY KEY,
+            country TEXT,
+            first_seen_at INTEGER
+        );
+        CREATE TABLE products (
+            sku TEXT PRIMARY KEY,
+            description TEXT,
+            category TEXT,
+            is_product INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE orders (
+            order_id TEXT PRIMARY KEY,
+            customer_id TEXT,
+            placed_at INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            channel TEXT,
+            country TEXT,
+            import_id INTEGER
+        );
+        CREATE INDEX orders_by_customer ON orders (customer_id, placed_at);
+        CREATE TABLE order_lines (
+            order_id TEXT NOT NULL,
+            line_no INTEGER NOT NULL,
+            sku TEXT NOT NULL,
+            description TEXT,
+            quantity INTEGER NOT NULL,
+            unit_price_millis INTEGER NOT NULL,
+            amount_minor INTEGER NOT NULL,
+            PRIMARY KEY (order_id, line_no)
+        ) WITHOUT ROWID;
+        CREATE TABLE imports (
+            import_id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            format TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            finished_at INTEGER,
+            orders_inserted INTEGER,
+            lines_inserted INTEGER,
+            lines_unchanged INTEGER
+        );
+        """),
+    ]
+}

@@ -1,0 +1,134 @@
+import Foundation
+import PerennialCore
+
+/// Writes one import's lines with prepared statements, committing every 100,000 lines.
+///
+/// A line's key is (order id, n) where n counts the lines of that order in the order they arrive, so
+/// re-importing the same file finds every line already stored and changes nothing.
+final class SQLiteImportSession: OrderImportSession {
+    private let database: SQLiteDatabase
+    private let importID: Int64
+    private let insertOrder, insertLine, insertCustomer, insertProduct: SQLiteStatement
+    private var lineCounters: [String: Int32] = [:]
+    private var seenCustomers: Set<String> = []
+    private var seenProducts: Set<String> = []
+    /// Products stored without a description, to be named by the first line that has one.
+    private var unnamedProducts: Set<String> = []
+    private var counts = ImportCounts()
+    private var uncommitted = 0
+    private var inTransaction = false
+
+    init(database: SQLiteDatabase, source: String, format: String) throws {
+        self.database = database
+        let record = try database.prepare("INSERT INTO imports (source, format, started_at) VALUES (?, ?, ?)")
+        record.bind(1, source)
+        record.bind(2, format)
+        record.bind(3, Int64(Date().timeIntervalSince1970))
+        try record.step()
+        let id = try database.prepare("SELECT last_insert_rowid()")
+        _ = try id.step()
+        importID = id.int64(0)
+        insertOrder = try database.prepare("""
+            INSERT OR IGNORE INTO orders (order_id, customer_id, placed_at, kind, currency, channel, country, import_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertLine = try database.prepare("""
+            INSERT OR IGNORE INTO order_lines (order_id, line_no, sku, description, quantity, unit_price_millis, amount_minor)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertCustomer = try database.prepare("INSERT OR IGNORE INTO customers (customer_id, country, first_seen_at) VALUES (?, ?, ?)")
+        insertProduct = try database.prepare("""
+            INSERT INTO products (sku, description, category, is_product) VALUES (?, ?, ?, ?)
+            ON CONFLICT(sku) DO UPDATE SET description = excluded.description, category = COALESCE(products.category, excluded.category)
+            WHERE products.description IS NULL OR products.description = ''
+            """)
+    }
+
+    func write(_ lines: [OrderLineRecord]) async throws {
+        if !inTransaction {
+            try database.execute("BEGIN IMMEDIATE")
+            inTransaction = true
+        }
+        do {
+            for line in lines { try write(line) }
+        } catch {
+            try? database.execute("ROLLBACK")
+            inTransaction = false
+            throw error
+        }
+        uncommitted += lines.count
+        if uncommitted >= 100_000 { try commit() }
+    }
+
+    private func write(_ line: OrderLineRecord) throws {
+        let number: Int32
+        if let next = lineCounters[line.orderID] {
+            number = next
+        } else {
+            number = 0
+            insertOrder.reset()
+            insertOrder.bind(1, line.orderID)
+            insertOrder.bind(2, line.customerID)
+            insertOrder.bind(3, line.placedAt)
+            insertOrder.bind(4, Int64(line.kind.rawValue))
+            insertOrder.bind(5, line.currency.code)
+            insertOrder.bind(6, line.channel)
+            insertOrder.bind(7, line.country)
+            insertOrder.bind(8, importID)
+            try insertOrder.step()
+            counts.ordersInserted += database.changes
+        }
+        lineCounters[line.orderID] = number + 1
+        insertLine.reset()
+        insertLine.bind(1, line.orderID)
+        insertLine.bind(2, Int64(number))
+        insertLine.bind(3, line.sku)
+        insertLine.bind(4, line.description.isEmpty ? nil : line.description)
+        insertLine.bind(5, line.quantity)
+        insertLine.bind(6, line.unitPriceMillis)
+        insertLine.bind(7, line.amountMinor)
+        try insertLine.step()
+        if database.changes > 0 { counts.linesInserted += 1 } else { counts.linesUnchanged += 1 }
+        if let customer = line.customerID, seenCustomers.insert(customer).inserted {
+            insertCustomer.reset()
+            insertCustomer.bind(1, customer)
+            insertCustomer.bind(2, line.country)
+            insertCustomer.bind(3, line.placedAt)
+            try insertCustomer.step()
+            counts.customersInserted += database.changes
+        }
+        let newProduct = !line.sku.isEmpty && seenProducts.insert(line.sku).inserted
+        if newProduct || (!line.description.isEmpty && unnamedProducts.remove(line.sku) != nil) {
+            if line.description.isEmpty { unnamedProducts.insert(line.sku) }
+            insertProduct.reset()
+            insertProduct.bind(1, line.sku)
+            insertProduct.bind(2, line.description.isEmpty ? nil : line.description)
+            insertProduct.bind(3, line.category)
+            insertProduct.bind(4, Int64(line.isProduct ? 1 : 0))
+            try insertProduct.step()
+            counts.productsInserted += database.changes
+        }
+    }
+
+    private func commit() throws {
+        guard inTransaction else { return }
+        try database.execute("COMMIT")
+        inTransaction = false
+        uncommitted = 0
+    }
+
+    func finish() async throws -> ImportCounts {
+        if !inTransaction { try database.execute("BEGIN IMMEDIATE"); inTransaction = true }
+        let record = try database.prepare("""
+            UPDATE imports SET finished_at = ?, orders_inserted = ?, lines_inserted = ?, lines_unchanged = ? WHERE import_id = ?
+            """)
+        record.bind(1, Int64(Date().timeIntervalSince1970))
+        record.bind(2, Int64(counts.ordersInserted))
+        record.bind(3, Int64(counts.linesInserted))
+        record.bind(4, Int64(counts.linesUnchanged))
+        record.bind(5, importID)
+        try record.step()
+        try commit()
+        return counts
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import PerennialCore
+
+/// The embedded store: one SQLite file (`perennial.db` by default), migrated on open.
+///
+/// ```swift
+/// let store = try SQLiteOrderStore(path: "perennial.db")
+/// let table = try await store.loadTransactions()
+/// ```
+public final class SQLiteOrderStore: OrderStore {
+    let database: SQLiteDatabase
+
+    /// Opens (creating if needed) and migrates a database file.
+    public init(path: String) throws {
+        database = try SQLiteDatabase(path: path)
+        try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON;")
+        try migrate()
+    }
+
+    /// The schema version the file is at.
+    public func schemaVersion() throws -> Int {
+        let statement = try database.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+        _ = try statement.step()
+        return Int(statement.int64(0))
+    }
+
+    private func migrate() throws {
+        try database.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)")
+        let current = try schemaVersion()
+        if let newest = Migrations.all.last?.version, current > newest {
+            throw StorageError(message: "the database '\(database.path)' has schema version \(current), newer than this perennial (\(newest)). Upgrade perennial.")
+        }
+        for migration in Migrations.all where migration.version > current {
+            try database.transaction {
+                try database.execute(migration.sql)
+                let record = try database.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
+                record.bind(1, Int64(migration.version))
+                record.bind(2, migration.name)
+                record.bind(3, Int64(Date().timeIntervalSince1970))
+                try record.step()
+            }
+        }
+    }
+
+    public func beginImport(source: String, format: String) async throws -> any OrderImportSession {
+        try SQLiteImportSession(database: database, source: source, format: format)
+    }
+
+    public func loadTransactions() async throws -> TransactionTable? {
+        let currencyCode = try await setting("currency")
+        let stats = try await statistics()
+        guard stats.orders > 0 || stats.customers > 0 else { return nil }
+        var builder = TransactionTableBuilder(currency: Currency(currencyCode ?? "USD"))
+        let customers = try database.prepare("SELECT customer_id FROM customers ORDER BY rowid")
+        while try customers.step() { builder.customer(customers.string(0) ?? "") }
+        let orders = try database.prepare("""
+            SELECT o.customer_id, o.placed_at, o.kind,
+                   (SELECT COALESCE(SUM(l.amount_minor), 0) FROM order_lines l WHERE l.order_id = o.order_id)
+            FROM orders o
+            """)
+        while try orders.step() {
+            builder.appendOrder(customerID: orders.string(0), placedAt: orders.int64(1),
+                                kind: OrderKind(rawValue: UInt8(orders.int64(2))) ?? .purchase, amountMinor: orders.int64(3))
+        }
+        return builder.build()
+    }
+
+    public func orders(ofCustomer id: String) async throws -> [Order] {
+        let statement = try database.prepare("""
+            SELECT order_id, placed_at, kind, currency, channel, country FROM orders
+            WHERE customer_id = ? ORDER BY placed_at, order_id
+            """)
+        statement.bind(1, id)
+        let lines = try database.prepare("""
+            SELECT l.sku, COALESCE(l.description, ''), l.quantity, l.unit_price_millis, l.amount_minor, COALESCE(p.is_product, 1)
+            FROM order_lines l LEFT JOIN products p ON p.sku = l.sku WHERE l.order_id = ? ORDER BY l.line_no
+            """)
+        var result: [Order] = []
+        while try statement.step() {
+            var order = Order(id: statement.string(0) ?? "", customerID: id, placedAt: statement.int64(1),
+                              kind: OrderKind(rawValue: UInt8(statement.int64(2))) ?? .purchase,
+                              currency: Currency(statement.string(3) ?? "USD"),
+                              channel: statement.string(4).map(Channel.init(rawValue:)), country: statement.string(5))
+            lines.reset()
+            lines.bind(1, order.id)
+            while try lines.step() {
+                order.lines.append(OrderLine(sku: lines.string(0) ?? "", description: lines.string(1) ?? "", quantity: lines.int64(2),
+                                             unitPriceMillis: lines.int64(3), amountMinor: lines.int64(4), isProduct: lines.int64(5) != 0))
+            }
+            result.append(order)
+        }
+        return result
+    }
+
+    public func customerExists(_ id: String) async throws -> Bool {
+        let statement = try database.prepare("SELECT 1 FROM customers WHERE customer_id = ?")
+        statement.bind(1, id)
+        return try statement.step()
+    }
+
+    public func statistics() async throws -> StoreStatistics {
+        let statement = try database.prepare("""
+            SELECT (SELECT COUNT(*) FROM customers), (SELECT COUNT(*) FROM orders), (SELECT COUNT(*) FROM order_lines),
+                   (SELECT COUNT(*) FROM products), (SELECT COUNT(*) FROM imports)
+            """)
+        _ = try statement.step()
+        var stats = StoreStatistics()
+        stats.customers = Int(statement.int64(0))
+        stats.orders = Int(statement.int64(1))
+        stats.lines = Int(statement.int64(2))
+        stats.products = Int(statement.int64(3))
+        stats.imports = Int(statement.int64(4))
+        return stats
+    }
+
+    public func setting(_ key: String) async throws -> String? {
+        let statement = try database.prepare("SELECT value FROM settings WHERE key = ?")
+        statement.bind(1, key)
+        return try statement.step() ? statement.string(0) : nil
+    }
+
+    public func setSetting(_ key: String, _ value: String) async throws {
+        let statement = try database.prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        statement.bind(1, key)
+        statement.bind(2, value)
+        try statement.step()
+    }
+}

@@ -1,0 +1,16 @@
+/// A database problem, with what to do about it. Descriptions never carry SQL arguments or personal
+/// data.
+public struct StorageError: Error, CustomStringConvertible, Sendable {
+    /// The database's result code, when it gave one.
+    public var code: Int32
+    /// What went wrong and how to fix it.
+    public var message: String
+
+    /// Creates an error.
+    public init(code: Int32 = 0, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
