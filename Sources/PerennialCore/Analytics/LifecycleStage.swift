@@ -35,6 +35,12 @@ public struct StageRules: Sendable, Hashable, Codable {
     /// The default thresholds.
     public init() {}
 
+    enum CodingKeys: String, CodingKey {
+        case churnDays = "churn_days", newMaxOrders = "new_max_orders", newWithinDays = "new_within_days"
+        case decliningGapMultiple = "declining_gap_multiple", loyalOrdersPerMonth = "loyal_orders_per_month"
+        case activeMinOrdersPerMonth = "active_min_orders_per_month"
+    }
+
     /// The stage of a customer with the given summary (or none, for a customer without orders).
     public func stage(of summary: CustomerSummary?) -> LifecycleStage {
         guard let summary, summary.orders > 0 else { return .potential }

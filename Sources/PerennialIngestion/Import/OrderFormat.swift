@@ -35,6 +35,11 @@ public struct ImportOptions: Sendable {
     /// Where to write rejected rows; `nil` writes `<file name>.rejected.csv` in the working directory.
     public var quarantinePath: String?
 
+    /// Parses a generic-format mapping, `field=Header,field=Header`.
+    public static func parseMapping(_ text: String) throws -> [String: String] {
+        try GenericDecoder.parseMapping(text)
+    }
+
     /// Options for a format, with automatic timestamps in UTC.
     public init(format: OrderFormat, mapping: [String: String] = [:], timestampFormat: TimestampFormat = .auto,
                 sourceCalendar: StoreCalendar = .utc, currency: Currency? = nil, details: Bool = true,

@@ -53,6 +53,12 @@ public enum TimestampFormat: Sendable, Equatable {
         }
     }
 
+    /// Reads a timestamp from a string.
+    public func parse(_ text: String, calendar: StoreCalendar) -> Int64? {
+        var copy = text
+        return copy.withUTF8 { parse($0, calendar: calendar) }
+    }
+
     /// Reads a timestamp as an instant (seconds since 1970 UTC), or `nil` when the text does not match.
     public func parse(_ raw: UnsafeBufferPointer<UInt8>, calendar: StoreCalendar) -> Int64? {
         let bytes = FieldParsing.trimmed(raw)

@@ -1,0 +1,38 @@
+import ArgumentParser
+import PerennialCore
+
+struct Analyze: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "KPIs, lifecycle stages, RFM segments and the cohort matrix of the store (or of a file).",
+        discussion: """
+        Without FILE, analyses the database. With FILE, reads the order file directly (nothing is stored):
+          perennial analyze ../shared/datasets/online_retail.csv.gz --format online-retail
+        The rules behind every figure are in docs/ANALYTICS.md.
+        """)
+
+    @Argument(help: ArgumentHelp("An order file to analyse instead of the database (.gz read transparently).", valueName: "file"))
+    var file: String?
+
+    @OptionGroup var format: FileFormatOptions
+    @OptionGroup var analysis: AnalysisFlags
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "The cohort matrix's period: month or week.")
+    var period: CalendarPeriod = .month
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func run() async throws {
+        let loaded = try await TableLoader.load(file: file, format: format, database: database)
+        let options = try analysis.options(storeTimeZone: loaded.storeTimeZone, period: period)
+        let report = LifecycleAnalysis.run(loaded.table, options: options)
+        if json {
+            print(try ReportJSON.encode(ReportJSON.analysis(report, source: loaded.origin)))
+        } else {
+            print(ReportText.analysis(report, source: loaded.origin, asOfNote: analysis.asOf == nil ? " (the day after the last order)" : ""))
+        }
+    }
+}
+
+extension CalendarPeriod: ExpressibleByArgument {}

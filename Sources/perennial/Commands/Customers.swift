@@ -1,0 +1,69 @@
+import ArgumentParser
+import PerennialCore
+
+struct Customers: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "One row (or JSON object) per customer: orders, revenue, recency, RFM scores, segment and stage.",
+        discussion: """
+        perennial customers --json prints a JSON array; each object has customer_id, first_order, last_order,
+        orders, revenue, average_order_value, recency_days, tenure_days, mean_days_between_orders,
+        median_days_between_orders, orders_per_month, r, f, m, rfm_segment and stage.
+        """)
+
+    @Argument(help: ArgumentHelp("An order file to read instead of the database.", valueName: "file"))
+    var file: String?
+
+    @OptionGroup var format: FileFormatOptions
+    @OptionGroup var analysis: AnalysisFlags
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Only customers in this stage (potential, new, active, loyal, declining, churned).")
+    var stage: LifecycleStage?
+
+    @Option(help: "Only customers in this RFM segment (champions, loyal, potential_loyalist, new, promising, need_attention, about_to_sleep, at_risk, cant_lose, hibernating, lost).")
+    var segment: RFMSegment?
+
+    @Option(help: "Sort by revenue, orders, recency or id.")
+    var sort: SortKey = .revenue
+
+    @Option(help: "At most this many customers (text output defaults to 50; JSON to all).")
+    var limit: Int?
+
+    @Flag(help: "Print a JSON array instead of a table.")
+    var json = false
+
+    enum SortKey: String, ExpressibleByArgument, CaseIterable {
+        case revenue, orders, recency, id
+    }
+
+    func run() async throws {
+        let loaded = try await TableLoader.load(file: file, format: format, database: database)
+        let report = LifecycleAnalysis.run(loaded.table, options: try analysis.options(storeTimeZone: loaded.storeTimeZone))
+        var profiles = report.profiles.filter { (stage == nil || $0.stage == stage) && (segment == nil || $0.segment == segment) }
+        switch sort {
+        case .revenue: profiles.sort { ($0.revenueMinor, $1.customerID) > ($1.revenueMinor, $0.customerID) }
+        case .orders: profiles.sort { ($0.summary?.orders ?? 0, $1.customerID) > ($1.summary?.orders ?? 0, $0.customerID) }
+        case .recency: profiles.sort { ($0.summary?.recencyDays ?? Int.max, $0.customerID) < ($1.summary?.recencyDays ?? Int.max, $1.customerID) }
+        case .id: profiles.sort { $0.customerID < $1.customerID }
+        }
+        let shown = limit ?? (json ? profiles.count : 50)
+        let page = Array(profiles.prefix(max(0, shown)))
+        if json {
+            print(try ReportJSON.encode(page.map { ReportJSON.customer($0, report.currency) }))
+            return
+        }
+        var table = TextTable(["customer", "orders", "revenue", "recency", "R", "F", "M", "segment", "stage"], leftColumns: [0, 7, 8])
+        for p in page {
+            table.add([p.customerID, String(p.summary?.orders ?? 0), Formatting.money(p.revenueMinor, report.currency),
+                       p.summary.map { "\($0.recencyDays)d" } ?? "-", p.rfm.map { String($0.r) } ?? "-", p.rfm.map { String($0.f) } ?? "-",
+                       p.rfm.map { String($0.m) } ?? "-", p.segment?.name ?? "-", p.stage.rawValue])
+        }
+        print(table.render(indent: ""))
+        if page.count < profiles.count {
+            print("… \(Formatting.count(profiles.count - page.count)) more of \(Formatting.count(profiles.count)); use --limit N or --json.")
+        }
+    }
+}
+
+extension LifecycleStage: ExpressibleByArgument {}
+extension RFMSegment: ExpressibleByArgument {}

@@ -1,3 +1,0 @@
-import PerennialIngestion
-import PerennialStorage
-print(_I.v(), _S.v())
