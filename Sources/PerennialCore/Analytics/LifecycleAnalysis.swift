@@ -84,7 +84,7 @@ public enum LifecycleAnalysis {
 
         let lastPeriodDay = calendar.dayNumber(of: asOf - 1)
         return LifecycleReport(
-            asOf: asOf, timeZone: calendar.timeZone.identifier, currency: table.currency, stageRules: options.stageRules,
+            asOf: asOf, timeZone: calendar.identifier, currency: table.currency, stageRules: options.stageRules,
             kpis: kpis(profiles: profiles, table: table, asOf: asOf, asOfDay: asOfDay, calendar: calendar, rules: options.stageRules),
             monthly: monthly(groups: groups, table: table, asOf: asOf, calendar: calendar),
             stages: stageFigures(profiles), segments: segmentFigures(profiles),
@@ -139,7 +139,6 @@ public enum LifecycleAnalysis {
             }
         }
         let thisMonth = CivilDate(dayNumber: calendar.dayNumber(of: asOf - 1)).monthNumber
-        var customerRevenue: Int64 = 0
         var repeaters = 0, churned = 0
         let repeatWindows: [Int64] = [30, 90]
         var eligible = [0, 0], repeated = [0, 0]
@@ -149,7 +148,6 @@ public enum LifecycleAnalysis {
                 continue
             }
             k.customers += 1
-            customerRevenue += s.revenueMinor
             if s.orders >= 2 { repeaters += 1 }
             if s.recencyDays > rules.churnDays { churned += 1 } else { k.activeCustomers += 1 }
             if calendar.date(of: s.firstOrder).monthNumber == thisMonth { k.newCustomersThisMonth += 1 }
@@ -160,7 +158,7 @@ public enum LifecycleAnalysis {
         }
         func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : Double(a) / Double(b) }
         k.aovMinor = k.orders == 0 ? 0 : Double(k.revenueMinor) / Double(k.orders)
-        k.arpuMinor = k.customers == 0 ? 0 : Double(customerRevenue) / Double(k.customers)
+        k.arpuMinor = k.customers == 0 ? 0 : Double(k.revenueMinor - k.guestRevenueMinor) / Double(k.customers)
         k.repurchaseRate = ratio(repeaters, k.customers)
         k.churnRate = ratio(churned, k.customers)
         k.repeatRate30d = ratio(repeated[0], eligible[0])

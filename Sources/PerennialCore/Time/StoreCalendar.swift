@@ -8,6 +8,8 @@ import Foundation
 public struct StoreCalendar: Sendable {
     /// The store's time zone.
     public let timeZone: TimeZone
+    /// The zone's identifier as given (`UTC`, `Europe/London`).
+    public let identifier: String
     private let fixedOffset: Int64?
     /// Transition instants (ascending) and the offset in force from each one on.
     private let transitions: [Int64]
@@ -15,8 +17,9 @@ public struct StoreCalendar: Sendable {
     private let initialOffset: Int64
 
     /// The calendar of a time zone.
-    public init(timeZone: TimeZone) {
+    public init(timeZone: TimeZone, identifier: String? = nil) {
         self.timeZone = timeZone
+        self.identifier = identifier ?? timeZone.identifier
         // A zone without transitions in the years we meet has one offset for every instant.
         let probe = Date(timeIntervalSince1970: 0)
         initialOffset = Int64(timeZone.secondsFromGMT(for: probe))
@@ -35,12 +38,12 @@ public struct StoreCalendar: Sendable {
     }
 
     /// The UTC calendar.
-    public static let utc = StoreCalendar(timeZone: TimeZone(identifier: "UTC")!)
+    public static let utc = StoreCalendar(timeZone: TimeZone(identifier: "UTC")!, identifier: "UTC")
 
     /// Creates the calendar of a zone identifier such as `Europe/London`, or `nil` when it is unknown.
     public init?(identifier: String) {
         guard let zone = TimeZone(identifier: identifier) else { return nil }
-        self.init(timeZone: zone)
+        self.init(timeZone: zone, identifier: identifier)
     }
 
     /// Seconds east of UTC at an instant.

@@ -8,7 +8,7 @@ import PerennialCore
 final class SQLiteImportSession: OrderImportSession {
     private let database: SQLiteDatabase
     private let importID: Int64
-    private let insertOrder, insertLine, insertCustomer, insertProduct: SQLiteStatement
+    private let insertOrder, insertLine, insertCustomer, insertProduct, nameProduct: SQLiteStatement
     private var lineCounters: [String: Int32] = [:]
     private var seenCustomers: Set<String> = []
     private var seenProducts: Set<String> = []
@@ -37,11 +37,8 @@ final class SQLiteImportSession: OrderImportSession {
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         insertCustomer = try database.prepare("INSERT OR IGNORE INTO customers (customer_id, country, first_seen_at) VALUES (?, ?, ?)")
-        insertProduct = try database.prepare("""
-            INSERT INTO products (sku, description, category, is_product) VALUES (?, ?, ?, ?)
-            ON CONFLICT(sku) DO UPDATE SET description = excluded.description, category = COALESCE(products.category, excluded.category)
-            WHERE products.description IS NULL OR products.description = ''
-            """)
+        insertProduct = try database.prepare("INSERT OR IGNORE INTO products (sku, description, category, is_product) VALUES (?, ?, ?, ?)")
+        nameProduct = try database.prepare("UPDATE products SET description = ? WHERE sku = ? AND description IS NULL")
     }
 
     func write(_ lines: [OrderLineRecord]) async throws {
@@ -97,9 +94,8 @@ final class SQLiteImportSession: OrderImportSession {
             try insertCustomer.step()
             counts.customersInserted += database.changes
         }
-        let newProduct = !line.sku.isEmpty && seenProducts.insert(line.sku).inserted
-        if newProduct || (!line.description.isEmpty && unnamedProducts.remove(line.sku) != nil) {
-            if line.description.isEmpty { unnamedProducts.insert(line.sku) }
+        guard !line.sku.isEmpty else { return }
+        if seenProducts.insert(line.sku).inserted {
             insertProduct.reset()
             insertProduct.bind(1, line.sku)
             insertProduct.bind(2, line.description.isEmpty ? nil : line.description)
@@ -107,6 +103,14 @@ final class SQLiteImportSession: OrderImportSession {
             insertProduct.bind(4, Int64(line.isProduct ? 1 : 0))
             try insertProduct.step()
             counts.productsInserted += database.changes
+            if database.changes == 0 || line.description.isEmpty { unnamedProducts.insert(line.sku) }
+        }
+        // The first line with a description names a product stored without one.
+        if !line.description.isEmpty, unnamedProducts.remove(line.sku) != nil {
+            nameProduct.reset()
+            nameProduct.bind(1, line.description)
+            nameProduct.bind(2, line.sku)
+            try nameProduct.step()
         }
     }
 

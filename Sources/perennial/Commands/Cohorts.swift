@@ -29,7 +29,7 @@ struct Cohorts: AsyncParsableCommand {
         if json {
             print(try ReportJSON.encode(ReportJSON.cohorts(matrix)))
         } else {
-            print("As of \(Formatting.local(asOf, options.calendar)) \(options.calendar.timeZone.identifier); source: \(loaded.origin)\n")
+            print("As of \(Formatting.local(asOf, options.calendar)) \(options.calendar.identifier); source: \(loaded.origin)\n")
             print(ReportText.cohorts(matrix, maxColumns: columns))
         }
     }

@@ -37,7 +37,7 @@ enum Formatting {
     /// `0.6557` → `65.6%`.
     static func percent(_ value: Double) -> String {
         let tenths = Int((value * 1000).rounded())
-        return "\(tenths / 10).\(tenths % 10)%"
+        return (tenths < 0 ? "-" : "") + "\(abs(tenths) / 10).\(abs(tenths) % 10)%"
     }
 
     /// A number with one decimal.

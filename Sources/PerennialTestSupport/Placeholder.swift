@@ -1,1 +1,0 @@
-import PerennialCore; public enum _T {}

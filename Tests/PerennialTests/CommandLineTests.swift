@@ -1,0 +1,111 @@
+import Foundation
+import PerennialTestSupport
+import Testing
+
+/// Runs the built `perennial` binary as a user would, and reads what it prints.
+@Suite struct CommandLineTests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The binary next to the test bundle (swift build puts both in the same folder).
+    static var binary: URL? {
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("perennial")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        let built = SharedDatasets.packageRoot.appendingPathComponent(".build/debug/perennial")
+        return FileManager.default.isExecutableFile(atPath: built.path) ? built : nil
+    }
+
+    static func run(_ arguments: [String], in directory: URL) throws -> Run {
+        let binary = try #require(Self.binary, "build the perennial product first (swift build)")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "PERENNIAL_DATABASE")
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test("import, analyze --json, customers --json and customer work end to end on a SQLite file")
+    func endToEnd() throws {
+        let directory = try TemporaryDirectory()
+        let fixture = Fixtures.path("hand_store.csv")
+        let imported = try Self.run(["import", "orders", fixture, "--format", "generic", "--json"], in: directory.url)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let importJSON = try JSONSerialization.jsonObject(with: Data(imported.stdout.utf8)) as! [String: Any]
+        #expect((importJSON["stored"] as! [String: Any])["linesInserted"] as? Int == 32)
+        #expect(FileManager.default.fileExists(atPath: directory.path("perennial.db")))
+
+        let analyzed = try Self.run(["analyze", "--json", "--as-of", "2024-07-01"], in: directory.url)
+        #expect(analyzed.status == 0, "\(analyzed.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(analyzed.stdout.utf8)) as! [String: Any]
+        #expect(report["as_of"] as? String == "2024-07-01T00:00:00Z")
+        let kpis = report["kpis"] as! [String: Any]
+        #expect(kpis["customers"] as? Int == 10)
+        #expect(kpis["revenue"] as? Double == 1080)
+        #expect(kpis["arpu"] as? Double == 104)
+        #expect((report["stages"] as! [[String: Any]]).count == 6)
+        #expect((report["rfm_segments"] as! [[String: Any]]).count == 11)
+        #expect(((report["cohorts"] as! [String: Any])["rows"] as! [Any]).count == 8)
+
+        let customers = try Self.run(["customers", "--json", "--as-of", "2024-07-01"], in: directory.url)
+        let list = try JSONSerialization.jsonObject(with: Data(customers.stdout.utf8)) as! [[String: Any]]
+        #expect(list.count == 10)
+        let first = try #require(list.first { $0["customer_id"] as? String == "1005" })
+        #expect(first["stage"] as? String == "declining")
+        #expect(first["rfm_segment"] as? String == "hibernating")
+        #expect(first["r"] as? Int == 2 && first["f"] as? Int == 3 && first["m"] as? Int == 1)
+        for key in ["first_order", "last_order", "orders", "revenue", "recency_days"] { #expect(first[key] != nil) }
+
+        let one = try Self.run(["customer", "1009", "--as-of", "2024-07-01"], in: directory.url)
+        #expect(one.status == 0)
+        #expect(one.stdout.contains("about_to_sleep") || one.stdout.contains("About to sleep"))
+        #expect(one.stdout.contains("R019"))
+    }
+
+    @Test("errors say what to do and exit non-zero")
+    func errors() throws {
+        let directory = try TemporaryDirectory()
+        let noDatabase = try Self.run(["analyze"], in: directory.url)
+        #expect(noDatabase.status != 0)
+        #expect(noDatabase.stderr.contains("no database at 'perennial.db'"))
+        let badFormat = try Self.run(["analyze", Fixtures.path("hand_store.csv"), "--format", "xlsx"], in: directory.url)
+        #expect(badFormat.status != 0)
+        #expect(badFormat.stderr.contains("known formats: online-retail, cdnow, generic"))
+        let unknownCustomer = try Self.run(["import", "orders", Fixtures.path("hand_store.csv")], in: directory.url)
+        #expect(unknownCustomer.status == 0)
+        let missing = try Self.run(["customer", "nobody"], in: directory.url)
+        #expect(missing.status != 0 && missing.stderr.contains("no customer 'nobody'"))
+        let help = try Self.run(["import", "orders", "--help"], in: directory.url)
+        #expect(help.stdout.contains("--map") && help.stdout.contains("quarantine"))
+    }
+
+    @Test("analyze reads a file directly, and cohorts --period week works on it")
+    func fileMode() throws {
+        let directory = try TemporaryDirectory()
+        let run = try Self.run(["cohorts", Fixtures.path("CDNOW_sample.txt"), "--format", "cdnow", "--period", "week", "--json"], in: directory.url)
+        #expect(run.status == 0, "\(run.stderr)")
+        let matrix = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        #expect(matrix["period"] as? String == "week")
+        let rows = matrix["rows"] as! [[String: Any]]
+        // Every CDNOW customer first bought in the first quarter of 1997: 12 or 13 ISO weeks of cohorts.
+        #expect(rows.map { $0["size"] as! Int }.reduce(0, +) == 2_357)
+        #expect(rows.count >= 12 && rows.count <= 14)
+        #expect(!FileManager.default.fileExists(atPath: directory.path("perennial.db")))
+    }
+}
