@@ -33,34 +33,28 @@ public final class ByteSource {
         guard descriptor >= 0 else { throw IngestionError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         var info = stat()
         fstat(descriptor, &info)
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            close(descriptor)
-            throw IngestionError.cannotOpen(path: path, reason: "it is a directory")
-        }
         fileSize = Int64(info.st_size)
         input = .allocate(capacity: inputCapacity)
+        // From here on every property is set, so a throw runs deinit, which closes and frees.
+        guard (info.st_mode & S_IFMT) != S_IFDIR else {
+            isGzip = false
+            throw IngestionError.cannotOpen(path: path, reason: "it is a directory")
+        }
         let first = Glibc.read(descriptor, input, inputCapacity)
         inputEnd = max(first, 0)
         fileBytesRead = Int64(inputEnd)
         isGzip = inputEnd >= 2 && input[0] == 0x1f && input[1] == 0x8b
-        if inputEnd == 0 {
-            close(descriptor)
-            input.deallocate()
-            throw IngestionError.emptyFile(path: path)
-        }
+        if inputEnd == 0 { throw IngestionError.emptyFile(path: path) }
         if isGzip {
             // 15 window bits + 32: detect the gzip header automatically.
             let status = inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-            guard status == Z_OK else {
-                close(descriptor)
-                input.deallocate()
-                throw IngestionError.corruptGzip(path: path, reason: "zlib could not start (\(status))")
-            }
+            guard status == Z_OK else { throw IngestionError.corruptGzip(path: path, reason: "zlib could not start (\(status))") }
+            inflating = true
         }
     }
 
     deinit {
-        if isGzip { inflateEnd(&stream) }
+        if inflating { inflateEnd(&stream) }
         close(descriptor)
         input.deallocate()
     }
@@ -132,4 +126,5 @@ public final class ByteSource {
     }
 
     private var streamEnded = false
+    private var inflating = false
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// How a text file splits into fields.
 public enum Dialect: Sendable, Equatable {
     /// RFC 4180 CSV with the given delimiter: fields may be quoted with `"`, quotes doubled inside.
@@ -134,7 +140,7 @@ public final class RecordReader {
         if start > 0 {
             // Move the unconsumed tail to the front.
             let remaining = end - start
-            if remaining > 0 { (buffer).update(from: buffer + start, count: remaining) }
+            if remaining > 0 { memmove(buffer, buffer + start, remaining) }
             end = remaining
             start = 0
         } else if end == capacity {
