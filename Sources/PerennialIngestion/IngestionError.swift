@@ -38,7 +38,7 @@ public enum IngestionError: Error, Equatable, CustomStringConvertible, Sendable 
             "reading '\(path)' failed: \(reason)."
         case let .missingColumns(missing, found, format):
             "the \(format) format needs the column(s) \(missing.joined(separator: ", ")), but the header has: \(found.joined(separator: ", ")). "
-                + (format == "generic" ? "Name them with --map field=Header,…" : "Check that this file is a \(format) export, or use --format generic with --map.")
+                + (format == "generic" ? "Name them with --map field=Header,…" : "Check that the file is an export in the \(format) format, or use --format generic with --map.")
         case let .unknownFormat(given, known):
             "unknown format '\(given)'; known formats: \(known.joined(separator: ", "))."
         case let .invalidMapping(detail):

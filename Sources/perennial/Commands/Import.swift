@@ -50,12 +50,14 @@ struct ImportOrders: AsyncParsableCommand {
             throw ValidationError("--timezone '\(timezone)' is not a known time zone; use an IANA name such as Europe/London.")
         }
         let started = Date()
-        let store = try database.open(create: true)
-        let storeCurrency = try await store.setting("currency")
+        // Read the store's currency first when the database exists; create it only once the file reads.
+        let existing = FileManager.default.fileExists(atPath: database.path) ? try database.open(create: false) : nil
+        let storeCurrency = try await existing?.setting("currency")
         if let storeCurrency, let given = format.currency, given.uppercased() != storeCurrency {
             throw ValidationError("--currency \(given) differs from the store currency \(storeCurrency) of \(database.path); one store keeps one currency.")
         }
         let reader = try OrderFileReader(path: file, options: try format.importOptions(details: true, storeCurrency: storeCurrency))
+        let store = try existing ?? database.open(create: true)
         let session = try await store.beginImport(source: file, format: reader.options.format.rawValue)
         var batch: [OrderLineRecord] = []
         let progress = Terminal.fileProgress(label: "importing \(file)")
