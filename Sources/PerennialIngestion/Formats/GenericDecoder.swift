@@ -34,6 +34,9 @@ struct GenericDecoder: LineDecoder {
     let calendar: StoreCalendar
     let defaultCurrency: Currency
     let details: Bool
+    private let orders = RepeatCache<String?>()
+    private let customers = RepeatCache<String?>()
+    private let instants = RepeatCache<Int64?>()
     let order: Int, customer: Int, timestamp: Int
     let unitPrice: Int?, amount: Int?, quantity: Int?, sku: Int?, kind: Int?, currency: Int?
 
@@ -62,10 +65,10 @@ struct GenericDecoder: LineDecoder {
         guard record.fieldCount == fieldCount else {
             return RowProblem(column: nil, reason: "the row has \(record.fieldCount) fields, the header has \(fieldCount) (truncated or unquoted comma?)")
         }
-        guard let orderID = FieldParsing.identifier(record.field(order)) else {
+        guard let orderID = orders.value(for: record.field(order), parse: FieldParsing.identifier) else {
             return RowProblem(column: "order_id", reason: "is empty; every line needs its order id")
         }
-        guard let at = timestamps.parse(record.field(timestamp), calendar: calendar) else {
+        guard let at = instants.value(for: record.field(timestamp), parse: { timestamps.parse($0, calendar: calendar) }) else {
             return DecodeSupport.invalid("timestamp", record.field(timestamp), expected: "a timestamp in the --timestamp-format (auto reads ISO 8601)")
         }
         var units: Int64 = 1
@@ -104,7 +107,7 @@ struct GenericDecoder: LineDecoder {
             orderKind = parsed
         }
         line.orderID = orderID
-        line.customerID = FieldParsing.identifier(record.field(customer))
+        line.customerID = customers.value(for: record.field(customer), parse: FieldParsing.identifier)
         line.placedAt = at
         line.kind = orderKind
         line.sku = sku.flatMap { FieldParsing.identifier(record.field($0)) } ?? ""

@@ -24,6 +24,9 @@ struct OnlineRetailDecoder: LineDecoder {
     let calendar: StoreCalendar
     let currency: Currency
     let details: Bool
+    private let orders = RepeatCache<String?>()
+    private let customers = RepeatCache<String?>()
+    private let instants = RepeatCache<Int64?>()
 
     init(header: HeaderIndex, timestamps: TimestampFormat, calendar: StoreCalendar, currency: Currency?, details: Bool) throws {
         let columns = (
@@ -50,36 +53,38 @@ struct OnlineRetailDecoder: LineDecoder {
         guard record.fieldCount == fieldCount else {
             return RowProblem(column: nil, reason: "the row has \(record.fieldCount) fields, the header has \(fieldCount) (truncated or unquoted comma?)")
         }
-        guard let order = FieldParsing.identifier(record.field(invoice)) else {
+        guard let order = orders.value(for: record.field(invoice), parse: FieldParsing.identifier) else {
             return RowProblem(column: "InvoiceNo", reason: "is empty; every line needs its invoice number")
         }
-        guard let sku = FieldParsing.identifier(record.field(stockCode)) else {
+        guard !FieldParsing.trimmed(record.field(stockCode)).isEmpty else {
             return RowProblem(column: "StockCode", reason: "is empty")
         }
         guard let units = FieldParsing.integer(record.field(quantity)) else {
             return DecodeSupport.invalid("Quantity", record.field(quantity), expected: "a whole number")
         }
-        guard let at = timestamps.parse(record.field(date), calendar: calendar) else {
+        guard let at = instants.value(for: record.field(date), parse: { timestamps.parse($0, calendar: calendar) }) else {
             return DecodeSupport.invalid("InvoiceDate", record.field(date), expected: "a date like 2011-12-09 12:50:00 or 12/9/2011 12:50")
         }
         guard let unitPrice = FieldParsing.millis(record.field(price)) else {
             return DecodeSupport.invalid("UnitPrice", record.field(price), expected: "a decimal number like 2.55")
         }
         line.orderID = order
-        line.customerID = FieldParsing.identifier(record.field(customer))
+        line.customerID = customers.value(for: record.field(customer), parse: FieldParsing.identifier)
         line.placedAt = at
         switch order.utf8.first {
         case UInt8(ascii: "C"), UInt8(ascii: "c"): line.kind = .cancellation
         case UInt8(ascii: "A"), UInt8(ascii: "a"): line.kind = .adjustment
         default: line.kind = .purchase
         }
-        line.sku = sku
         line.quantity = units
         line.unitPriceMillis = unitPrice
         line.amountMinor = Money.lineAmount(quantity: units, unitPriceMillis: unitPrice, currency: currency)
-        line.isProduct = Self.isProduct(sku)
         line.currency = currency
+        // Analysis needs neither skus nor names; imports read them.
         if details {
+            let sku = FieldParsing.identifier(record.field(stockCode)) ?? ""
+            line.sku = sku
+            line.isProduct = Self.isProduct(sku)
             line.description = description.map { record.string($0).trimmingSpaces } ?? ""
             line.country = country.flatMap { FieldParsing.identifier(record.field($0)) }
         }

@@ -6,13 +6,15 @@ extension OrderFileReader {
     /// The table's currency is the options' currency, or the first valid line's (lines in another
     /// currency are quarantined).
     public func readTable(progress: ((ImportProgress) -> Void)? = nil) throws -> (table: TransactionTable, summary: ImportSummary) {
-        var builder: TransactionTableBuilder?
-        let summary = try read(progress: progress) { line in
-            if builder == nil { builder = TransactionTableBuilder(currency: line.currency) }
-            builder!.addLine(orderID: line.orderID, customerID: line.customerID, placedAt: line.placedAt,
-                             kind: line.kind, amountMinor: line.amountMinor)
+        var line = OrderLineRecord()
+        guard try nextLine(into: &line, progress: progress) else {
+            return (TransactionTable(currency: options.currency ?? Currency("USD")), summary)
         }
-        let table = builder?.build() ?? TransactionTable(currency: options.currency ?? Currency("USD"))
-        return (table, summary)
+        var builder = TransactionTableBuilder(currency: line.currency)
+        repeat {
+            builder.addLine(orderID: line.orderID, customerID: line.customerID, placedAt: line.placedAt,
+                            kind: line.kind, amountMinor: line.amountMinor)
+        } while try nextLine(into: &line, progress: progress)
+        return (builder.build(), summary)
     }
 }

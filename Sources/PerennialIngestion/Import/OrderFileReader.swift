@@ -58,10 +58,8 @@ public final class OrderFileReader {
     ///   - progress: called about every 65,536 rows.
     ///   - accept: receives each valid line; an error it throws stops the read.
     public func read(progress: ((ImportProgress) -> Void)? = nil, _ accept: (OrderLineRecord) throws -> Void) throws -> ImportSummary {
-        var batch: [OrderLineRecord] = []
-        while try nextBatch(into: &batch, limit: 4_096, progress: progress) {
-            for line in batch { try accept(line) }
-        }
+        var line = OrderLineRecord()
+        while try nextLine(into: &line, progress: progress) { try accept(line) }
         return summary
     }
 
@@ -69,6 +67,13 @@ public final class OrderFileReader {
     /// done and the batch is empty.
     public func nextBatch(into batch: inout [OrderLineRecord], limit: Int, progress: ((ImportProgress) -> Void)? = nil) throws -> Bool {
         batch.removeAll(keepingCapacity: true)
+        var line = OrderLineRecord()
+        while batch.count < limit, try nextLine(into: &line, progress: progress) { batch.append(line) }
+        return !batch.isEmpty
+    }
+
+    /// Reads the next valid line into `line`, quarantining invalid rows on the way; `false` at the end.
+    public func nextLine(into line: inout OrderLineRecord, progress: ((ImportProgress) -> Void)? = nil) throws -> Bool {
         if finished { return false }
         if quarantine == nil {
             summary.path = records.source.path
@@ -76,14 +81,13 @@ public final class OrderFileReader {
             quarantine = Quarantine(path: options.quarantinePath ?? Self.defaultQuarantinePath(for: records.source.path))
             requiredCurrency = options.currency
         }
-        var line = OrderLineRecord()
-        while batch.count < limit {
+        while true {
             if !pendingFirstRecord {
                 guard try records.next() else {
                     finished = true
                     quarantine?.close()
                     summary.currency = requiredCurrency?.code
-                    break
+                    return false
                 }
             }
             pendingFirstRecord = false
@@ -97,7 +101,7 @@ public final class OrderFileReader {
             if problem == nil {
                 if let required = requiredCurrency, line.currency != required {
                     problem = RowProblem(column: "currency", reason: "\(line.currency.code) differs from the store currency \(required.code); convert amounts before importing")
-                } else {
+                } else if requiredCurrency == nil {
                     requiredCurrency = line.currency
                 }
             }
@@ -122,8 +126,7 @@ public final class OrderFileReader {
             summary.grossValueMillis += line.quantity * line.unitPriceMillis
             summary.firstTimestamp = min(summary.firstTimestamp ?? line.placedAt, line.placedAt)
             summary.lastTimestamp = max(summary.lastTimestamp ?? line.placedAt, line.placedAt)
-            batch.append(line)
+            return true
         }
-        return !batch.isEmpty || !finished
     }
 }

@@ -24,7 +24,8 @@ public enum Dialect: Sendable, Equatable {
 /// - Complexity: O(bytes); each byte is looked at about once.
 public final class RecordReader {
     /// The source being read.
-    public let source: ByteSource
+    public var source: ByteSource { readAhead.source }
+    private let readAhead: ReadAhead
     /// The dialect.
     public let dialect: Dialect
     /// The 1-based line number at which the current record starts.
@@ -42,23 +43,18 @@ public final class RecordReader {
     private var nextLine = 1
     private var recordStart = 0
     private var recordEnd = 0
-    private var starts: [Int] = []
-    private var ends: [Int] = []
-    private var quoted: [Bool] = []
+    private var fields = FieldSpans()
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity = 256
 
     /// Reads from a source.
     /// - Throws: ``IngestionError/binaryFile(path:)`` when the first chunk holds NUL bytes.
     public init(source: ByteSource, dialect: Dialect = .csv, bufferSize: Int = 1 << 20) throws {
-        self.source = source
+        readAhead = ReadAhead(source: source)
         self.dialect = dialect
         capacity = bufferSize
         buffer = .allocate(capacity: capacity)
         scratch = .allocate(capacity: scratchCapacity)
-        starts.reserveCapacity(32)
-        ends.reserveCapacity(32)
-        quoted.reserveCapacity(32)
         try fill()
         if end == 0 { throw IngestionError.emptyFile(path: source.path) }
         let probe = UnsafeBufferPointer(start: buffer, count: min(end, 8192))
@@ -68,12 +64,14 @@ public final class RecordReader {
     }
 
     deinit {
+        readAhead.close()
+        fields.deallocate()
         buffer.deallocate()
         scratch.deallocate()
     }
 
     /// The number of fields in the current record.
-    public var fieldCount: Int { starts.count }
+    public var fieldCount: Int { fields.count }
 
     /// Moves to the next record; `false` at the end of the file.
     public func next() throws -> Bool {
@@ -100,12 +98,12 @@ public final class RecordReader {
         }
     }
 
-    private var isBlank: Bool { starts.count == 1 && starts[0] == ends[0] && !quoted[0] }
+    private var isBlank: Bool { fields.count == 1 && fields.start(0) == fields.end(0) && !fields.isQuoted(0) }
 
     /// The bytes of field `index` (quotes removed, doubled quotes collapsed).
     public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
-        let s = starts[index], e = ends[index]
-        guard quoted[index] else { return UnsafeBufferPointer(start: buffer + s, count: e - s) }
+        let s = fields.start(index), e = fields.end(index)
+        guard fields.isQuoted(index) else { return UnsafeBufferPointer(start: buffer + s, count: e - s) }
         // A quoted field: collapse doubled quotes into the scratch buffer.
         if e - s > scratchCapacity {
             scratch.deallocate()
@@ -152,7 +150,7 @@ public final class RecordReader {
             capacity *= 2
         }
         while end < capacity && !eof {
-            let n = try source.read(into: buffer + end, count: capacity - end)
+            let n = try readAhead.read(into: buffer + end, count: capacity - end)
             if n == 0 { eof = true } else { end += n }
         }
     }
@@ -161,9 +159,7 @@ public final class RecordReader {
 
     /// Parses one delimited record starting at `start`; `false` when the buffer ends first.
     private func parseDelimited(_ delimiter: UInt8) -> Bool {
-        starts.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        quoted.removeAll(keepingCapacity: true)
+        fields.removeAll()
         unterminatedQuote = false
         var i = start
         var lines = 0
@@ -188,10 +184,10 @@ public final class RecordReader {
                 if !closed {
                     if !eof { return false }
                     unterminatedQuote = true
-                    starts.append(fieldStart); ends.append(i); quoted.append(true)
+                    fields.append(fieldStart, i, quoted: true)
                     return finishRecord(at: i, lines: lines)
                 }
-                starts.append(fieldStart); ends.append(i); quoted.append(true)
+                fields.append(fieldStart, i, quoted: true)
                 i += 1 // past the closing quote
                 // Tolerate stray bytes between the closing quote and the delimiter.
                 while i < end && buffer[i] != delimiter && buffer[i] != newline { i += 1 }
@@ -202,7 +198,7 @@ public final class RecordReader {
                 if i < end && buffer[i] == newline && fieldEnd > fieldStart && buffer[fieldEnd - 1] == cr { fieldEnd -= 1 }
                 if i >= end && !eof { return false }
                 if i >= end && fieldEnd > fieldStart && buffer[fieldEnd - 1] == cr { fieldEnd -= 1 }
-                starts.append(fieldStart); ends.append(fieldEnd); quoted.append(false)
+                fields.append(fieldStart, fieldEnd, quoted: false)
             }
             if i >= end {
                 if !eof { return false }
@@ -215,9 +211,7 @@ public final class RecordReader {
 
     /// Parses one whitespace-separated record; `false` when the buffer ends first.
     private func parseWhitespace() -> Bool {
-        starts.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        quoted.removeAll(keepingCapacity: true)
+        fields.removeAll()
         unterminatedQuote = false
         var i = start
         let newline = UInt8(ascii: "\n")
@@ -226,10 +220,10 @@ public final class RecordReader {
             if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") { i += 1; continue }
             let fieldStart = i
             while i < end, buffer[i] != UInt8(ascii: " "), buffer[i] != UInt8(ascii: "\t"), buffer[i] != UInt8(ascii: "\r"), buffer[i] != newline { i += 1 }
-            starts.append(fieldStart); ends.append(i); quoted.append(false)
+            fields.append(fieldStart, i, quoted: false)
         }
         if i >= end && !eof { return false }
-        if starts.isEmpty { starts.append(i); ends.append(i); quoted.append(false) }
+        if fields.count == 0 { fields.append(i, i, quoted: false) }
         return i < end ? finishRecord(at: i + 1, lines: 1) : finishRecord(at: i, lines: 0)
     }
 
@@ -241,4 +235,46 @@ public final class RecordReader {
         start = position
         return true
     }
+}
+
+/// The byte ranges of the current record's fields, in storage reused from record to record.
+struct FieldSpans {
+    private var bounds: UnsafeMutablePointer<Int>
+    private var quoted: UnsafeMutablePointer<Bool>
+    private var capacity = 64
+    private(set) var count = 0
+
+    init() {
+        bounds = .allocate(capacity: 2 * 64)
+        quoted = .allocate(capacity: 64)
+    }
+
+    func deallocate() {
+        bounds.deallocate()
+        quoted.deallocate()
+    }
+
+    mutating func removeAll() { count = 0 }
+
+    mutating func append(_ start: Int, _ end: Int, quoted isQuoted: Bool) {
+        if count == capacity {
+            let newBounds = UnsafeMutablePointer<Int>.allocate(capacity: 4 * capacity)
+            newBounds.update(from: bounds, count: 2 * count)
+            bounds.deallocate()
+            bounds = newBounds
+            let newQuoted = UnsafeMutablePointer<Bool>.allocate(capacity: 2 * capacity)
+            newQuoted.update(from: quoted, count: count)
+            quoted.deallocate()
+            quoted = newQuoted
+            capacity *= 2
+        }
+        bounds[2 * count] = start
+        bounds[2 * count + 1] = end
+        quoted[count] = isQuoted
+        count += 1
+    }
+
+    func start(_ index: Int) -> Int { bounds[2 * index] }
+    func end(_ index: Int) -> Int { bounds[2 * index + 1] }
+    func isQuoted(_ index: Int) -> Bool { quoted[index] }
 }
