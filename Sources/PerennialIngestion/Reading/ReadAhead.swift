@@ -13,7 +13,9 @@ final class ReadAhead: @unchecked Sendable {
     private let lengths: UnsafeMutablePointer<Int>
     private var failure: (any Error)?
     private let filled = DispatchSemaphore(value: 0)
-    private let free = DispatchSemaphore(value: ReadAhead.chunkCount)
+    // Starts at 0 and is raised to the chunk count in init: libdispatch traps when a semaphore is released
+    // below its initial value.
+    private let free = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private var stopped = false
     private var closed = false
@@ -29,6 +31,7 @@ final class ReadAhead: @unchecked Sendable {
         chunks = (0..<ReadAhead.chunkCount).map { _ in UnsafeMutablePointer<UInt8>.allocate(capacity: chunkSize) }
         lengths = .allocate(capacity: ReadAhead.chunkCount)
         lengths.initialize(repeating: 0, count: ReadAhead.chunkCount)
+        for _ in 0..<ReadAhead.chunkCount { free.signal() }
         let thread = Thread { [self] in produce() }
         thread.name = "perennial-read-ahead"
         thread.start()

@@ -10,6 +10,11 @@ final class SQLiteImportSession: OrderImportSession {
     private let importID: Int64
     private let insertOrder, insertLine, insertCustomer, insertProduct, nameProduct: SQLiteStatement
     private var lineCounters: [String: Int32] = [:]
+    // The previous line's order, customer and sku: consecutive lines of an order repeat them.
+    private var lastOrder = ""
+    private var lastNumber: Int32 = -1
+    private var lastCustomer: String?
+    private var lastSku = ""
     private var seenCustomers: Set<String> = []
     private var seenProducts: Set<String> = []
     /// Products stored without a description, to be named by the first line that has one.
@@ -59,7 +64,9 @@ final class SQLiteImportSession: OrderImportSession {
 
     private func write(_ line: OrderLineRecord) throws {
         let number: Int32
-        if let next = lineCounters[line.orderID] {
+        if lastNumber >= 0 && line.orderID == lastOrder {
+            number = lastNumber + 1
+        } else if let next = lineCounters[line.orderID] {
             number = next
         } else {
             number = 0
@@ -75,7 +82,9 @@ final class SQLiteImportSession: OrderImportSession {
             try insertOrder.step()
             counts.ordersInserted += database.changes
         }
-        lineCounters[line.orderID] = number + 1
+        if line.orderID != lastOrder, lastNumber >= 0 { lineCounters[lastOrder] = lastNumber + 1 }
+        lastOrder = line.orderID
+        lastNumber = number
         insertLine.reset()
         insertLine.bind(1, line.orderID)
         insertLine.bind(2, Int64(number))
@@ -86,7 +95,7 @@ final class SQLiteImportSession: OrderImportSession {
         insertLine.bind(7, line.amountMinor)
         try insertLine.step()
         if database.changes > 0 { counts.linesInserted += 1 } else { counts.linesUnchanged += 1 }
-        if let customer = line.customerID, seenCustomers.insert(customer).inserted {
+        if let customer = line.customerID, customer != lastCustomer, seenCustomers.insert(customer).inserted {
             insertCustomer.reset()
             insertCustomer.bind(1, customer)
             insertCustomer.bind(2, line.country)
@@ -94,7 +103,9 @@ final class SQLiteImportSession: OrderImportSession {
             try insertCustomer.step()
             counts.customersInserted += database.changes
         }
-        guard !line.sku.isEmpty else { return }
+        lastCustomer = line.customerID
+        guard !line.sku.isEmpty, line.sku != lastSku || !line.description.isEmpty && unnamedProducts.contains(line.sku) else { return }
+        lastSku = line.sku
         if seenProducts.insert(line.sku).inserted {
             insertProduct.reset()
             insertProduct.bind(1, line.sku)

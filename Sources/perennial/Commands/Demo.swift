@@ -35,8 +35,7 @@ struct Demo: AsyncParsableCommand {
         let store = try SQLiteOrderStore(path: db)
         let reader = try OrderFileReader(path: csv, options: ImportOptions(format: .generic, quarantinePath: db + ".rejected.csv"))
         let session = try await store.beginImport(source: csv, format: "generic")
-        var batch: [OrderLineRecord] = []
-        while try reader.nextBatch(into: &batch, limit: 8_192) { try await session.write(batch) }
+        _ = try await reader.pipeline { batch in try await session.write(batch) }
         let counts = try await session.finish()
         try await store.setSetting("currency", config.currency.code)
         try await store.setSetting("timezone", "Asia/Shanghai")

@@ -59,14 +59,11 @@ struct ImportOrders: AsyncParsableCommand {
         let reader = try OrderFileReader(path: file, options: try format.importOptions(details: true, storeCurrency: storeCurrency))
         let store = try existing ?? database.open(create: true)
         let session = try await store.beginImport(source: file, format: reader.options.format.rawValue)
-        var batch: [OrderLineRecord] = []
-        let progress = Terminal.fileProgress(label: "importing \(file)")
-        while try reader.nextBatch(into: &batch, limit: 8_192, progress: progress) {
+        var summary = try await reader.pipeline(progress: Terminal.fileProgress(label: "importing \(file)")) { batch in
             try await session.write(batch)
         }
         let counts = try await session.finish()
         Terminal.endProgress()
-        var summary = reader.summary
         if storeCurrency == nil, let code = summary.currency { try await store.setSetting("currency", code) }
         if let timezone { try await store.setSetting("timezone", timezone) }
         summary.ordersInserted = counts.ordersInserted

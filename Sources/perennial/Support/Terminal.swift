@@ -23,7 +23,7 @@ enum Terminal {
     }
 
     /// A progress callback for file reads, or `nil` when not on a terminal.
-    static func fileProgress(label: String) -> ((ImportProgress) -> Void)? {
+    static func fileProgress(label: String) -> (@Sendable (ImportProgress) -> Void)? {
         guard isInteractive else { return nil }
         return { progress in
             let percent = progress.totalBytes > 0 ? Int(100 * progress.bytesRead / progress.totalBytes) : 0
