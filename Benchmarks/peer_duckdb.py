@@ -18,7 +18,7 @@ computes and fetches into Python:
 
 Rows without a customer id are left out of both. A purchase order is, for
 online-retail, an invoice not starting with `C` (cancellation) or `A` (bad-debt
-adjustment); for generic, an order line with a positive quantity. These match
+adjustment); for generic (the generator's columns), a line whose kind is 'purchase'. These match
 the rules in docs/ANALYTICS.md closely enough for a timing peer; they are not a
 reference implementation (see Benchmarks/reference_analytics.py for that).
 
@@ -55,10 +55,10 @@ FORMATS = {
         "columns": {
             "inv": "VARCHAR", "cust": "VARCHAR", "ts": "TIMESTAMP", "sku": "VARCHAR",
             "descr": "VARCHAR", "category": "VARCHAR", "qty": "INTEGER", "price": "DOUBLE",
-            "currency": "VARCHAR", "channel": "VARCHAR", "country": "VARCHAR",
+            "currency": "VARCHAR", "channel": "VARCHAR", "country": "VARCHAR", "kind": "VARCHAR",
         },
         "timestampformat": "%Y-%m-%dT%H:%M:%SZ",
-        "purchase": "qty > 0",
+        "purchase": "kind = 'purchase'",
     },
 }
 

@@ -62,11 +62,9 @@ struct GenericDecoder: LineDecoder {
     }
 
     func decode(_ record: RecordReader, into line: inout OrderLineRecord) -> RowProblem? {
-        guard record.fieldCount == fieldCount else {
-            return RowProblem(column: nil, reason: "the row has \(record.fieldCount) fields, the header has \(fieldCount) (truncated or unquoted comma?)")
-        }
+        if let problem = DecodeSupport.fieldCountProblem(record, expected: fieldCount) { return problem }
         guard let orderID = orders.value(for: record.field(order), parse: FieldParsing.identifier) else {
-            return RowProblem(column: "order_id", reason: "is empty; every line needs its order id")
+            return DecodeSupport.missingOrderID("order_id")
         }
         guard let at = instants.value(for: record.field(timestamp), parse: { timestamps.parse($0, calendar: calendar) }) else {
             return DecodeSupport.invalid("timestamp", record.field(timestamp), expected: "a timestamp in the --timestamp-format (auto reads ISO 8601)")

@@ -50,11 +50,9 @@ struct OnlineRetailDecoder: LineDecoder {
     }
 
     func decode(_ record: RecordReader, into line: inout OrderLineRecord) -> RowProblem? {
-        guard record.fieldCount == fieldCount else {
-            return RowProblem(column: nil, reason: "the row has \(record.fieldCount) fields, the header has \(fieldCount) (truncated or unquoted comma?)")
-        }
+        if let problem = DecodeSupport.fieldCountProblem(record, expected: fieldCount) { return problem }
         guard let order = orders.value(for: record.field(invoice), parse: FieldParsing.identifier) else {
-            return RowProblem(column: "InvoiceNo", reason: "is empty; every line needs its invoice number")
+            return DecodeSupport.missingOrderID("InvoiceNo")
         }
         guard !FieldParsing.trimmed(record.field(stockCode)).isEmpty else {
             return RowProblem(column: "StockCode", reason: "is empty")

@@ -44,6 +44,17 @@ extension String {
 
 /// Shared checks every decoder makes.
 enum DecodeSupport {
+    /// A problem when a CSV row's field count differs from the header's.
+    static func fieldCountProblem(_ record: RecordReader, expected: Int) -> RowProblem? {
+        guard record.fieldCount != expected else { return nil }
+        return RowProblem(column: nil, reason: "the row has \(record.fieldCount) fields, the header has \(expected) (truncated or unquoted comma?)")
+    }
+
+    /// A problem for an empty order id column.
+    static func missingOrderID(_ column: String) -> RowProblem {
+        RowProblem(column: column, reason: "is empty; every line needs its order id")
+    }
+
     /// A problem for a field whose text is not what was expected.
     static func invalid(_ column: String, _ bytes: UnsafeBufferPointer<UInt8>, expected: String) -> RowProblem {
         let text = String(decoding: bytes.prefix(40), as: UTF8.self)

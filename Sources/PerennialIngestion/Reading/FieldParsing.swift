@@ -10,16 +10,20 @@ public enum FieldParsing {
         return UnsafeBufferPointer(rebasing: bytes[s..<e])
     }
 
+    /// Reads an optional leading `-` or `+`: whether the number is negative and where its digits start;
+    /// `nil` for empty bytes.
+    static func sign(_ bytes: UnsafeBufferPointer<UInt8>) -> (negative: Bool, start: Int)? {
+        guard let first = bytes.first else { return nil }
+        if first == UInt8(ascii: "-") { return (true, 1) }
+        return (false, first == UInt8(ascii: "+") ? 1 : 0)
+    }
+
     /// An integer such as `-12` or `+3`; a zero fraction (`6.0`, as float-typed exports write) is accepted.
     public static func integer(_ raw: UnsafeBufferPointer<UInt8>) -> Int64? {
         let bytes = trimmed(raw)
-        var i = 0, negative = false
-        guard !bytes.isEmpty else { return nil }
-        if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") {
-            negative = bytes[0] == UInt8(ascii: "-")
-            i = 1
-        }
-        guard i < bytes.count else { return nil }
+        guard let signed = sign(bytes), signed.start < bytes.count else { return nil }
+        let negative = signed.negative
+        var i = signed.start
         var value: Int64 = 0
         var digits = 0
         while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 {
@@ -41,12 +45,9 @@ public enum FieldParsing {
     /// round half away from zero. Exponents and thousands separators are rejected.
     public static func millis(_ raw: UnsafeBufferPointer<UInt8>) -> Int64? {
         let bytes = trimmed(raw)
-        var i = 0, negative = false
-        guard !bytes.isEmpty else { return nil }
-        if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") {
-            negative = bytes[0] == UInt8(ascii: "-")
-            i = 1
-        }
+        guard let signed = sign(bytes) else { return nil }
+        let negative = signed.negative
+        var i = signed.start
         var whole: Int64 = 0, digits = 0
         while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 {
             guard digits < 15 else { return nil }
