@@ -37,6 +37,8 @@ struct GenericDecoder: LineDecoder {
     private let orders = RepeatCache<String?>()
     private let customers = RepeatCache<String?>()
     private let instants = RepeatCache<Int64?>()
+    private let currencies = RepeatCache<Currency?>()
+    private let kinds = RepeatCache<OrderKind?>()
     let order: Int, customer: Int, timestamp: Int
     let unitPrice: Int?, amount: Int?, quantity: Int?, sku: Int?, kind: Int?, currency: Int?
 
@@ -77,9 +79,12 @@ struct GenericDecoder: LineDecoder {
             units = value
         }
         var lineCurrency = defaultCurrency
-        if let currency, let code = FieldParsing.identifier(record.field(currency)) {
-            guard code.utf8.count == 3 else { return DecodeSupport.invalid("currency", record.field(currency), expected: "a 3-letter ISO code") }
-            lineCurrency = Currency(code)
+        if let currency, !FieldParsing.trimmed(record.field(currency)).isEmpty {
+            let code = currencies.value(for: record.field(currency)) { bytes in
+                FieldParsing.identifier(bytes).flatMap { $0.utf8.count == 3 ? Currency($0) : nil }
+            }
+            guard let code else { return DecodeSupport.invalid("currency", record.field(currency), expected: "a 3-letter ISO code") }
+            lineCurrency = code
         }
         var price: Int64
         var total: Int64
@@ -98,8 +103,8 @@ struct GenericDecoder: LineDecoder {
         }
         var orderKind = OrderKind.purchase
         if let kind {
-            let text = record.string(kind).trimmingSpaces
-            guard let parsed = OrderKind(name: text) else {
+            let parsed = kinds.value(for: record.field(kind)) { OrderKind(name: String(decoding: FieldParsing.trimmed($0), as: UTF8.self)) }
+            guard let parsed else {
                 return DecodeSupport.invalid("kind", record.field(kind), expected: "purchase, cancellation or adjustment")
             }
             orderKind = parsed
@@ -108,12 +113,12 @@ struct GenericDecoder: LineDecoder {
         line.customerID = customers.value(for: record.field(customer), parse: FieldParsing.identifier)
         line.placedAt = at
         line.kind = orderKind
-        line.sku = sku.flatMap { FieldParsing.identifier(record.field($0)) } ?? ""
         line.quantity = units
         line.unitPriceMillis = price
         line.amountMinor = total
         line.currency = lineCurrency
         if details {
+            line.sku = sku.flatMap { FieldParsing.identifier(record.field($0)) } ?? ""
             line.description = columns["description"].map { record.string($0).trimmingSpaces } ?? ""
             line.category = columns["category"].flatMap { FieldParsing.identifier(record.field($0)) }
             line.channel = columns["channel"].flatMap { FieldParsing.identifier(record.field($0)) }
