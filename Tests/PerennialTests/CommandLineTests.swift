@@ -87,8 +87,18 @@ import Testing
         let badFormat = try Self.run(["analyze", Fixtures.path("hand_store.csv"), "--format", "xlsx"], in: directory.url)
         #expect(badFormat.status != 0)
         #expect(badFormat.stderr.contains("known formats: online-retail, cdnow, generic"))
-        let unknownCustomer = try Self.run(["import", "orders", Fixtures.path("hand_store.csv")], in: directory.url)
-        #expect(unknownCustomer.status == 0)
+        let imported = try Self.run(["import", "orders", Fixtures.path("hand_store.csv")], in: directory.url)
+        #expect(imported.status == 0)
+        // The summary prints each figure on its own line: label, then the number.
+        let figures = Dictionary(imported.stdout.split(separator: "\n").compactMap { line -> (String, String)? in
+            let words = line.split(separator: " ")
+            guard let value = words.last, words.count > 1 else { return nil }
+            return (words.dropLast().joined(separator: " "), String(value))
+        }, uniquingKeysWith: { first, _ in first })
+        #expect(figures["rows read"] == "32")
+        #expect(figures["rows rejected"] == "0")
+        #expect(figures["lines stored (new)"] == "32")
+        #expect(figures["guest rows (no customer id)"] == "2")
         let missing = try Self.run(["customer", "nobody"], in: directory.url)
         #expect(missing.status != 0 && missing.stderr.contains("no customer 'nobody'"))
         let help = try Self.run(["import", "orders", "--help"], in: directory.url)

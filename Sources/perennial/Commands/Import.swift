@@ -100,7 +100,8 @@ enum ImportText {
         }
         table.add(["gross quantity", Formatting.count(Int(s.grossQuantity))])
         table.add(["gross value (quantity × price)", Formatting.thousandths(s.grossValueMillis) + " " + currency.code])
-        out += table.render().split(separator: "\n").dropFirst().joined(separator: "\n") + "\n"
+        // The table's header row is blank: drop it, keeping every figure.
+        out += table.render().split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n") + "\n"
         if let first = s.firstTimestamp, let last = s.lastTimestamp {
             out += "  period: \(Formatting.iso(first)) – \(Formatting.iso(last))\n"
         }
