@@ -39,10 +39,15 @@ public struct StoreGeneratorConfig: Sendable {
 
 /// What a generation wrote.
 public struct GeneratorSummary: Sendable, Codable {
+    /// Customers written.
     public var customers = 0
+    /// Purchase orders written (guests included).
     public var orders = 0
+    /// CSV rows written.
     public var lines = 0
+    /// Purchase orders without a customer id.
     public var guestOrders = 0
+    /// Cancellation orders written.
     public var cancellations = 0
 }
 
@@ -59,6 +64,7 @@ public struct GeneratorSummary: Sendable, Codable {
 ///
 /// - Complexity: O(lines); memory is one customer's orders and the output chunk.
 public struct StoreGenerator {
+    /// The store's settings.
     public let config: StoreGeneratorConfig
     /// The CSV header the generic importer reads without a mapping.
     public static let header = "order_id,customer_id,timestamp,sku,description,category,quantity,unit_price,currency,channel,country,kind\n"

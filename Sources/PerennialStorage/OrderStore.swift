@@ -40,16 +40,23 @@ public struct ImportCounts: Sendable, Hashable, Codable {
     /// Products not known before.
     public var productsInserted = 0
 
+    /// Zero counts.
     public init() {}
 }
 
 /// Counts of what a store holds.
 public struct StoreStatistics: Sendable, Hashable, Codable {
+    /// Known customers.
     public var customers = 0
+    /// Orders of every kind.
     public var orders = 0
+    /// Order lines.
     public var lines = 0
+    /// Products (skus).
     public var products = 0
+    /// Imports run.
     public var imports = 0
 
+    /// Zero counts.
     public init() {}
 }

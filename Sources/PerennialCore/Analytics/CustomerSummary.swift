@@ -5,8 +5,9 @@
 public struct CustomerSummary: Sendable, Hashable {
     /// Number of purchase orders.
     public var orders: Int
-    /// First and last purchase order instants (seconds since 1970 UTC).
+    /// The first purchase order's instant (seconds since 1970 UTC).
     public var firstOrder: Int64
+    /// The last purchase order's instant.
     public var lastOrder: Int64
     /// The second purchase order's instant, when there is one.
     public var secondOrder: Int64?

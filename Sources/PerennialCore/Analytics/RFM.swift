@@ -1,7 +1,10 @@
 /// A customer's recency, frequency and monetary scores, each 1 (worst) to 5 (best).
 public struct RFMScore: Sendable, Hashable, Codable {
+    /// Recency score: 5 for the most recent buyers.
     public var r: Int
+    /// Frequency score: 5 for the most orders.
     public var f: Int
+    /// Monetary score: 5 for the most revenue.
     public var m: Int
 
     /// Creates a score.

@@ -3,8 +3,11 @@
 /// Day numbers count days since 1970-01-01 (day 0); the conversions are Howard Hinnant's
 /// `days_from_civil` / `civil_from_days` algorithms, exact for every date in range.
 public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The year, e.g. 2011.
     public var year: Int
+    /// The month, 1–12.
     public var month: Int
+    /// The day of the month, 1–31.
     public var day: Int
 
     /// Creates a date; the fields are not validated (use ``isValid``).

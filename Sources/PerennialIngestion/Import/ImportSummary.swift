@@ -26,8 +26,9 @@ public struct ImportSummary: Sendable, Codable {
     public var grossValueMillis: Int64 = 0
     /// The currency of the accepted lines (the first line's, when the options named none).
     public var currency: String?
-    /// Earliest and latest accepted instants.
+    /// The earliest accepted instant.
     public var firstTimestamp: Int64?
+    /// The latest accepted instant.
     public var lastTimestamp: Int64?
     /// Where rejected rows were written, when there were any.
     public var quarantinePath: String?
@@ -42,7 +43,9 @@ public struct ImportSummary: Sendable, Codable {
 
     /// One rejected row, for display.
     public struct SampleProblem: Sendable, Codable {
+        /// The row's line number in the file.
         public var line: Int
+        /// What was wrong.
         public var reason: String
     }
 
