@@ -1,7 +1,7 @@
 import Foundation
 import PerennialCore
 import PerennialIngestion
-import PerennialStorage
+@testable import PerennialStorage
 import PerennialTestSupport
 import Testing
 
@@ -68,6 +68,28 @@ import Testing
         #expect(stats.lines == 541_909 && stats.orders == 25_900 && stats.customers == 4_372 && stats.products == 4_070)
         let table = try #require(try await store.loadTransactions())
         #expect(table.orderAmount.reduce(0, +) == 974_774_793)
+        #expect(try store.ordersWithWrongTotals() == 0)
+    }
+
+    @Test("order totals follow their stored lines: split orders, a re-import with one more line")
+    func orderTotals() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteOrderStore(path: directory.path("totals.db"))
+        let header = "order_id,customer_id,timestamp,sku,quantity,unit_price\n"
+        let rows = "A,c1,2024-01-01T10:00:00Z,x,1,10\nB,c2,2024-01-02T10:00:00Z,y,1,5\nA,c1,2024-01-01T10:00:00Z,z,2,3\n"
+        let first = try directory.write("first.csv", header + rows)
+        let counts = try await Self.importFile(first, format: .generic, into: store)
+        #expect(counts.ordersInserted == 2 && counts.linesInserted == 3)
+        // A = 10 + 2 × 3 = 16.00, B = 5.00, although A's lines are not next to each other.
+        var table = try #require(try await store.loadTransactions())
+        #expect(table.orderAmount == [1_600, 500])
+        // The same rows plus a third line of A: only that line is new, and A's total grows by 1.00.
+        let second = try directory.write("second.csv", header + rows + "A,c1,2024-01-01T10:00:00Z,w,1,1\n")
+        let again = try await Self.importFile(second, format: .generic, into: store)
+        #expect(again.ordersInserted == 0 && again.linesInserted == 1 && again.linesUnchanged == 3)
+        table = try #require(try await store.loadTransactions())
+        #expect(table.orderAmount == [1_700, 500])
+        #expect(try store.ordersWithWrongTotals() == 0)
     }
 
     @Test("a file that is not a database gives an error that names it")

@@ -2,7 +2,8 @@
 ///
 /// A migration is never edited once released; changes are new migrations. Timestamps are UTC seconds
 /// since 1970; money is integer minor units (`amount_minor`) or thousandths of a major unit
-/// (`unit_price_millis`).
+/// (`unit_price_millis`). `orders.amount_minor` is the sum of the order's line amounts, kept by the
+/// importer in the same transaction as the lines, so whole-store analysis scans one table.
 enum Migrations {
     static let all: [(version: Int, name: String, sql: String)] = [
         (1, "orders, lines, customers, products, imports, settings", """
@@ -24,6 +25,7 @@ enum Migrations {
             placed_at INTEGER NOT NULL,
             kind INTEGER NOT NULL,
             currency TEXT NOT NULL,
+            amount_minor INTEGER NOT NULL DEFAULT 0,
             channel TEXT,
             country TEXT,
             import_id INTEGER

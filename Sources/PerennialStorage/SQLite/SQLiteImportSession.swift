@@ -4,17 +4,22 @@ import PerennialCore
 /// Writes one import's lines with prepared statements, committing every 100,000 lines.
 ///
 /// A line's key is (order id, n) where n counts the lines of that order in the order they arrive, so
-/// re-importing the same file finds every line already stored and changes nothing.
+/// re-importing the same file finds every line already stored and changes nothing. An order's header
+/// is written when its run of lines ends, carrying the total of the lines this import stored; an order
+/// seen before has that total added to its own.
 final class SQLiteImportSession: OrderImportSession {
     private let database: SQLiteDatabase
     private let importID: Int64
-    private let insertOrder, insertLine, insertCustomer, insertProduct, nameProduct: SQLiteStatement
+    private let insertOrder, addToOrder, insertLine, insertCustomer, insertProduct, nameProduct: SQLiteStatement
     private var lineCounters: [String: Int32] = [:]
     // The previous line's order, customer and sku: consecutive lines of an order repeat them.
     private var lastOrder = ""
     private var lastNumber: Int32 = -1
     private var lastCustomer: String?
     private var lastSku = ""
+    /// The header of the order whose lines are arriving, and the amount of its lines stored so far.
+    private var pending: OrderLineRecord?
+    private var pendingAmount: Int64 = 0
     private var seenCustomers: Set<String> = []
     private var seenProducts: Set<String> = []
     /// Products stored without a description, to be named by the first line that has one.
@@ -34,9 +39,10 @@ final class SQLiteImportSession: OrderImportSession {
         _ = try id.step()
         importID = id.int64(0)
         insertOrder = try database.prepare("""
-            INSERT OR IGNORE INTO orders (order_id, customer_id, placed_at, kind, currency, channel, country, import_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO orders (order_id, customer_id, placed_at, kind, currency, channel, country, import_id, amount_minor)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        addToOrder = try database.prepare("UPDATE orders SET amount_minor = amount_minor + ? WHERE order_id = ?")
         insertLine = try database.prepare("""
             INSERT OR IGNORE INTO order_lines (order_id, line_no, sku, description, quantity, unit_price_millis, amount_minor)
             VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -66,23 +72,13 @@ final class SQLiteImportSession: OrderImportSession {
         let number: Int32
         if lastNumber >= 0 && line.orderID == lastOrder {
             number = lastNumber + 1
-        } else if let next = lineCounters[line.orderID] {
-            number = next
         } else {
-            number = 0
-            insertOrder.reset()
-            insertOrder.bind(1, line.orderID)
-            insertOrder.bind(2, line.customerID)
-            insertOrder.bind(3, line.placedAt)
-            insertOrder.bind(4, Int64(line.kind.rawValue))
-            insertOrder.bind(5, line.currency.code)
-            insertOrder.bind(6, line.channel)
-            insertOrder.bind(7, line.country)
-            insertOrder.bind(8, importID)
-            try insertOrder.step()
-            counts.ordersInserted += database.changes
+            // A new run of lines: write the previous order's header, then continue this order's count.
+            try flushPending()
+            if lastNumber >= 0 { lineCounters[lastOrder] = lastNumber + 1 }
+            number = lineCounters[line.orderID] ?? 0
+            pending = line
         }
-        if line.orderID != lastOrder, lastNumber >= 0 { lineCounters[lastOrder] = lastNumber + 1 }
         lastOrder = line.orderID
         lastNumber = number
         insertLine.reset()
@@ -94,7 +90,12 @@ final class SQLiteImportSession: OrderImportSession {
         insertLine.bind(6, line.unitPriceMillis)
         insertLine.bind(7, line.amountMinor)
         try insertLine.step()
-        if database.changes > 0 { counts.linesInserted += 1 } else { counts.linesUnchanged += 1 }
+        if database.changes > 0 {
+            counts.linesInserted += 1
+            pendingAmount += line.amountMinor
+        } else {
+            counts.linesUnchanged += 1
+        }
         if let customer = line.customerID, customer != lastCustomer, seenCustomers.insert(customer).inserted {
             insertCustomer.reset()
             insertCustomer.bind(1, customer)
@@ -125,8 +126,35 @@ final class SQLiteImportSession: OrderImportSession {
         }
     }
 
+    /// Writes the pending order's header with the amount of its newly stored lines, or adds that amount
+    /// to the header already stored. The header stays pending, so later lines of the same run add to it.
+    private func flushPending() throws {
+        guard let header = pending else { return }
+        insertOrder.reset()
+        insertOrder.bind(1, header.orderID)
+        insertOrder.bind(2, header.customerID)
+        insertOrder.bind(3, header.placedAt)
+        insertOrder.bind(4, Int64(header.kind.rawValue))
+        insertOrder.bind(5, header.currency.code)
+        insertOrder.bind(6, header.channel)
+        insertOrder.bind(7, header.country)
+        insertOrder.bind(8, importID)
+        insertOrder.bind(9, pendingAmount)
+        try insertOrder.step()
+        if database.changes > 0 {
+            counts.ordersInserted += 1
+        } else if pendingAmount != 0 {
+            addToOrder.reset()
+            addToOrder.bind(1, pendingAmount)
+            addToOrder.bind(2, header.orderID)
+            try addToOrder.step()
+        }
+        pendingAmount = 0
+    }
+
     private func commit() throws {
         guard inTransaction else { return }
+        try flushPending()
         try database.execute("COMMIT")
         inTransaction = false
         uncommitted = 0

@@ -53,11 +53,7 @@ public final class SQLiteOrderStore: OrderStore {
         var builder = TransactionTableBuilder(currency: Currency(currencyCode ?? "USD"))
         let customers = try database.prepare("SELECT customer_id FROM customers ORDER BY rowid")
         while try customers.step() { builder.customer(customers.string(0) ?? "") }
-        let orders = try database.prepare("""
-            SELECT o.customer_id, o.placed_at, o.kind,
-                   (SELECT COALESCE(SUM(l.amount_minor), 0) FROM order_lines l WHERE l.order_id = o.order_id)
-            FROM orders o
-            """)
+        let orders = try database.prepare("SELECT customer_id, placed_at, kind, amount_minor FROM orders")
         while try orders.step() {
             builder.appendOrder(customerID: orders.string(0), placedAt: orders.int64(1),
                                 kind: OrderKind(rawValue: UInt8(orders.int64(2))) ?? .purchase, amountMinor: orders.int64(3))
@@ -90,6 +86,16 @@ public final class SQLiteOrderStore: OrderStore {
             result.append(order)
         }
         return result
+    }
+
+    /// The number of orders whose stored total differs from the sum of their lines (0 in a healthy file).
+    func ordersWithWrongTotals() throws -> Int {
+        let statement = try database.prepare("""
+            SELECT COUNT(*) FROM orders o
+            WHERE o.amount_minor != (SELECT COALESCE(SUM(l.amount_minor), 0) FROM order_lines l WHERE l.order_id = o.order_id)
+            """)
+        _ = try statement.step()
+        return Int(statement.int64(0))
     }
 
     public func customerExists(_ id: String) async throws -> Bool {
