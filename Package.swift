@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "PerennialIngestion", targets: ["PerennialIngestion"]),
         .library(name: "PerennialStorage", targets: ["PerennialStorage"]),
         .library(name: "PerennialGenerator", targets: ["PerennialGenerator"]),
+        .library(name: "PerennialModels", targets: ["PerennialModels"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,6 +28,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .target(name: "PerennialGenerator", dependencies: ["PerennialCore"]),
+        .target(name: "PerennialModels", dependencies: ["PerennialCore"]),
         .target(
             name: "PerennialStorage",
             dependencies: [
@@ -47,7 +49,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PerennialTests",
-            dependencies: ["PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialGenerator", "PerennialTestSupport"],
+            dependencies: ["PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialGenerator", "PerennialModels", "PerennialTestSupport"],
             resources: [.copy("Fixtures")]
         ),
     ]

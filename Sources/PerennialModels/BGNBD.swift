@@ -1,0 +1,118 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The BG/NBD model of Fader, Hardie & Lee (2005), "'Counting Your Customers' the Easy Way: An
+/// Alternative to the Pareto/NBD Model", Marketing Science 24(2): while alive, a customer buys as a
+/// Poisson process with rate λ ~ Gamma(r, α); after each purchase they drop out with probability
+/// p ~ Beta(a, b).
+public enum BGNBD {
+    /// The model's parameters.
+    public struct Parameters: Sendable, Equatable, Codable {
+        public var r: Double, alpha: Double, a: Double, b: Double
+
+        /// Creates parameters.
+        public init(r: Double, alpha: Double, a: Double, b: Double) {
+            self.r = r; self.alpha = alpha; self.a = a; self.b = b
+        }
+
+        /// `[r, α, a, b]`.
+        public var vector: [Double] { [r, alpha, a, b] }
+
+        /// From `[r, α, a, b]`.
+        public init(_ v: [Double]) { self.init(r: v[0], alpha: v[1], a: v[2], b: v[3]) }
+    }
+
+    /// Parameter names, in vector order.
+    public static let parameterNames = ["r", "alpha", "a", "b"]
+
+    /// The log-likelihood of one customer (FHL 2005, eq. 6), with its gradient in (r, α, a, b) added to
+    /// `gradient` times `weight`:
+    ///
+    /// L = B(a, b+x)/B(a, b) · Γ(r+x) α^r / (Γ(r) (α+T)^{r+x})
+    ///   + δ(x>0) · B(a+1, b+x−1)/B(a, b) · Γ(r+x) α^r / (Γ(r) (α+t_x)^{r+x}),
+    ///
+    /// computed as log Γ(r+x) − log Γ(r) + r log α + log Γ(a+b) + log Γ(b+x) − log Γ(b) − log Γ(a+b+x)
+    /// + log(e^{A₃} + δ e^{A₄}), A₃ = −(r+x) log(α+T), A₄ = log a − log(b+x−1) − (r+x) log(α+t_x).
+    @inlinable
+    public static func logLikelihood(_ p: Parameters, x: Double, tx: Double, T: Double, weight: Double,
+                                     gradient: inout [Double]) -> Double {
+        let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b)
+        let logAlphaT = log(alpha + T)
+        let a1 = Special.logGamma(r + x) - Special.logGamma(r) + r * log(alpha)
+        let a2 = Special.logGamma(a + b) + Special.logGamma(b + x) - Special.logGamma(b) - Special.logGamma(a + b + x)
+        let a3 = -(r + x) * logAlphaT
+        var w3 = 1.0, w4 = 0.0, mix = a3
+        var logAlphaTx = 0.0
+        if x > 0 {
+            logAlphaTx = log(alpha + tx)
+            let a4 = log(a) - log(b + x - 1) - (r + x) * logAlphaTx
+            mix = Special.logAddExp(a3, a4)
+            w3 = exp(a3 - mix)
+            w4 = exp(a4 - mix)
+        }
+        let psiAB = Special.digamma(a + b), psiABX = Special.digamma(a + b + x)
+        gradient[0] += weight * (Special.digamma(r + x) - Special.digamma(r) + log(alpha) - w3 * logAlphaT - w4 * logAlphaTx)
+        gradient[1] += weight * (r / alpha - w3 * (r + x) / (alpha + T) - (x > 0 ? w4 * (r + x) / (alpha + tx) : 0))
+        gradient[2] += weight * (psiAB - psiABX + (x > 0 ? w4 / a : 0))
+        gradient[3] += weight * (psiAB + Special.digamma(b + x) - Special.digamma(b) - psiABX - (x > 0 ? w4 / (b + x - 1) : 0))
+        return weight * (a1 + a2 + mix)
+    }
+
+    /// P(alive | x, t_x, T) (FHL 2005, eq. 13): 1 / (1 + δ(x>0) a/(b+x−1) ((α+T)/(α+t_x))^{r+x}).
+    public static func probabilityAlive(_ p: Parameters, x: Double, tx: Double, T: Double) -> Double {
+        guard x > 0 else { return 1 }
+        let logRatio = log(p.a) - log(p.b + x - 1) + (p.r + x) * (log(p.alpha + T) - log(p.alpha + tx))
+        return 1 / (1 + exp(logRatio))
+    }
+
+    /// E[X(t) | x, t_x, T], expected purchases in the next t (FHL 2005, eq. 10).
+    public static func expectedPurchases(_ p: Parameters, t: Double, x: Double, tx: Double, T: Double) -> Double {
+        let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b)
+        let z = t / (alpha + T + t)
+        let hyp = Special.hyp2f1(r + x, b + x, a + b + x - 1, z)
+        let numerator = (a + b + x - 1) / (a - 1) * (1 - exp((r + x) * log((alpha + T) / (alpha + T + t))) * hyp)
+        let odds = x > 0 ? exp(log(a) - log(b + x - 1) + (r + x) * (log(alpha + T) - log(alpha + tx))) : 0
+        return numerator / (1 + odds)
+    }
+
+    /// E[X(t)] for a customer just acquired (FHL 2005, eq. 9).
+    public static func expectedPurchasesNewCustomer(_ p: Parameters, t: Double) -> Double {
+        let hyp = Special.hyp2f1(p.r, p.b, p.a + p.b - 1, t / (p.alpha + t))
+        return (p.a + p.b - 1) / (p.a - 1) * (1 - pow(p.alpha / (p.alpha + t), p.r) * hyp)
+    }
+
+    /// P(X(t) = n) for a customer just acquired (FHL 2005, eq. 8).
+    public static func probabilityOfPurchases(_ p: Parameters, n: Int, t: Double) -> Double {
+        let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b)
+        let x = Double(n)
+        let logBeta = Special.logBeta(a, b)
+        let logShare = log(t / (alpha + t)), logKeep = log(alpha / (alpha + t))
+        func logNBD(_ j: Double) -> Double {
+            Special.logGamma(r + j) - Special.logGamma(r) - Special.logGamma(j + 1) + r * logKeep + j * logShare
+        }
+        var result = exp(Special.logBeta(a, b + x) - logBeta + logNBD(x))
+        if n > 0 {
+            var cumulative = 0.0
+            for j in 0..<n { cumulative += exp(logNBD(Double(j))) }
+            result += exp(Special.logBeta(a + 1, b + x - 1) - logBeta) * (1 - cumulative)
+        }
+        return result
+    }
+}
+
+extension BGNBD {
+    /// Fits the model by maximum likelihood (log-parameters, L-BFGS, analytic gradient).
+    /// - Parameters:
+    ///   - penalty: optional L2 penalty on the parameters (0 for plain maximum likelihood).
+    public static func fit(_ data: PurchaseHistories, penalty: Double = 0, start: Parameters = Parameters(r: 1, alpha: 1, a: 1, b: 1)) -> FitResult {
+        MaximumLikelihood.fit(model: "bgnbd", names: parameterNames, start: start.vector, observations: data.totalWeight, penalty: penalty) { v, g in
+            let p = Parameters(v)
+            return MaximumLikelihood.sum(count: data.count, parameters: 4, gradient: &g) { i, g in
+                logLikelihood(p, x: data.frequency[i], tx: data.recency[i], T: data.age[i], weight: data.weight[i], gradient: &g)
+            }
+        }
+    }
+}

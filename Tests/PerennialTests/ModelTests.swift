@@ -1,0 +1,65 @@
+import Foundation
+import PerennialModels
+import PerennialTestSupport
+import Testing
+
+@Suite struct SpecialFunctionTests {
+    @Test("digamma, log-gamma and 2F1 against known values")
+    func values() {
+        // ψ(1) = −γ (Euler–Mascheroni); ψ(0.5) = −γ − 2 ln 2; ψ(10) = H₉ − γ.
+        let euler = 0.5772156649015329
+        #expect(abs(Special.digamma(1) + euler) < 1e-13)
+        #expect(abs(Special.digamma(0.5) - (-euler - 2 * log(2.0))) < 1e-13)
+        let h9 = (1...9).reduce(0.0) { $0 + 1 / Double($1) }
+        #expect(abs(Special.digamma(10) - (h9 - euler)) < 1e-13)
+        #expect(abs(Special.logGamma(10) - log(362_880.0)) < 1e-12)
+        // ₂F₁(1, 1; 2; z) = −ln(1 − z)/z; ₂F₁(a, b; b; z) = (1 − z)^{−a}.
+        for z in [0.1, 0.5, 0.9, 0.99] {
+            #expect(abs(Special.hyp2f1(1, 1, 2, z) - (-log(1 - z) / z)) < 1e-12 * max(1, -log(1 - z) / z))
+            #expect(abs(Special.hyp2f1(0.7, 2.5, 2.5, z) / pow(1 - z, -0.7) - 1) < 1e-12)
+        }
+    }
+}
+
+@Suite struct GradientTests {
+    /// Central differences of the log-likelihood agree with the analytic gradient.
+    static func check(_ parameters: [Double], _ ll: ([Double], inout [Double]) -> Double) {
+        var analytic = [Double](repeating: 0, count: parameters.count)
+        _ = ll(parameters, &analytic)
+        for i in 0..<parameters.count {
+            let h = 1e-6 * parameters[i]
+            var plus = parameters, minus = parameters
+            plus[i] += h
+            minus[i] -= h
+            var scratch = [Double](repeating: 0, count: parameters.count)
+            let numeric = (ll(plus, &scratch) - ll(minus, &scratch)) / (2 * h)
+            #expect(abs(numeric - analytic[i]) <= 1e-6 * max(1, abs(numeric)), "parameter \(i): \(numeric) vs \(analytic[i])")
+        }
+    }
+
+    static let histories: [(x: Double, tx: Double, T: Double)] = [(0, 0, 38.86), (2, 30.43, 38.86), (1, 1.71, 38.86), (14, 35, 36), (250, 38, 39), (3, 0.5, 0.7)]
+
+    @Test func bgnbd() {
+        Self.check([0.24, 4.4, 0.79, 2.4]) { v, g in
+            Self.histories.reduce(0) { $0 + BGNBD.logLikelihood(.init(v), x: $1.x, tx: $1.tx, T: $1.T, weight: 2, gradient: &g) }
+        }
+    }
+
+    @Test func mbgnbd() {
+        Self.check([0.5, 6, 0.5, 3.1]) { v, g in
+            Self.histories.reduce(0) { $0 + MBGNBD.logLikelihood(.init(v), x: $1.x, tx: $1.tx, T: $1.T, weight: 1, gradient: &g) }
+        }
+    }
+
+    @Test func gammaGamma() {
+        Self.check([6.25, 3.74, 15.44]) { v, g in
+            [(1.0, 20.0), (3, 35.5), (40, 12)].reduce(0) { $0 + GammaGamma.logLikelihood(.init(v), x: $1.0, averageSpend: $1.1, weight: 1, gradient: &g) }
+        }
+    }
+
+    @Test func bgbb() {
+        Self.check([1.2, 0.75, 0.66, 2.8]) { v, g in
+            [(0.0, 0.0, 6.0), (3, 4, 6), (6, 6, 6), (1, 1, 6)].reduce(0) { $0 + BGBB.logLikelihood(.init(v), x: $1.0, tx: $1.1, n: $1.2, weight: 3, gradient: &g) }
+        }
+    }
+}
