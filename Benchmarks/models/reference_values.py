@@ -281,7 +281,7 @@ def fit_bgbb(don):
     pvec = [params[k] for k in names]
     rp, rll, info = bn.refit(bn.bgbb_ll, pvec, data, w)
     se = bn.standard_errors(bn.bgbb_ll, rp, data, w)
-    x, tx, n = 3, 4, 6
+    x, tx, n = np.array([3]), np.array([4]), np.array([6])  # lifetimes needs arrays here
     return {
         "donors": int(w.sum()), "rows": int(len(don)),
         "params": params,

@@ -51,6 +51,15 @@ import Testing
         }
     }
 
+    @Test func paretoNBD() {
+        Self.check([0.55, 10.6, 0.6, 11.7]) { v, g in
+            Self.histories.reduce(0) { $0 + ParetoNBD.logLikelihood(.init(v), x: $1.x, tx: $1.tx, T: $1.T, weight: 1, gradient: &g) }
+        }
+        Self.check([2.5, 0.3, 0.2, 40]) { v, g in
+            Self.histories.reduce(0) { $0 + ParetoNBD.logLikelihood(.init(v), x: $1.x, tx: $1.tx, T: $1.T, weight: 1, gradient: &g) }
+        }
+    }
+
     @Test func gammaGamma() {
         Self.check([6.25, 3.74, 15.44]) { v, g in
             [(1.0, 20.0), (3, 35.5), (40, 12)].reduce(0) { $0 + GammaGamma.logLikelihood(.init(v), x: $1.0, averageSpend: $1.1, weight: 1, gradient: &g) }
@@ -60,6 +69,37 @@ import Testing
     @Test func bgbb() {
         Self.check([1.2, 0.75, 0.66, 2.8]) { v, g in
             [(0.0, 0.0, 6.0), (3, 4, 6), (6, 6, 6), (1, 1, 6)].reduce(0) { $0 + BGBB.logLikelihood(.init(v), x: $1.0, tx: $1.1, n: $1.2, weight: 3, gradient: &g) }
+        }
+    }
+}
+
+@Suite struct ParetoNBDFormTests {
+    /// The ₂F₁ form of Fader & Hardie (2005), eq. 19, computed independently.
+    static func logLikelihood2F1(_ p: ParetoNBD.Parameters, x: Double, tx: Double, T: Double) -> Double {
+        let (r, alpha, s, beta) = (p.r, p.alpha, p.s, p.beta)
+        let rsx = r + s + x
+        let a0: Double
+        if alpha >= beta {
+            func term(_ t: Double) -> Double { Special.hyp2f1(rsx, s + 1, rsx + 1, (alpha - beta) / (alpha + t)) / pow(alpha + t, rsx) }
+            a0 = term(tx) - term(T)
+        } else {
+            func term(_ t: Double) -> Double { Special.hyp2f1(rsx, r + x, rsx + 1, (beta - alpha) / (beta + t)) / pow(beta + t, rsx) }
+            a0 = term(tx) - term(T)
+        }
+        let c = Special.logGamma(r + x) - Special.logGamma(r) + r * log(alpha) + s * log(beta)
+        return c + log(1 / (pow(alpha + T, r + x) * pow(beta + T, s)) + s / rsx * a0)
+    }
+
+    @Test("the quadrature likelihood equals the hypergeometric one", arguments: [
+        ParetoNBD.Parameters(r: 0.5533, alpha: 10.578, s: 0.6062, beta: 11.67),
+        ParetoNBD.Parameters(r: 0.5533, alpha: 10.578, s: 0.6062, beta: 3),
+        ParetoNBD.Parameters(r: 1.5, alpha: 2, s: 2.5, beta: 30),
+    ])
+    func forms(_ p: ParetoNBD.Parameters) {
+        for (x, tx, T) in [(0.0, 0.0, 38.86), (2, 30.43, 38.86), (1, 1.71, 38.86), (7, 20, 32)] {
+            var g = [0.0, 0, 0, 0]
+            let quadrature = ParetoNBD.logLikelihood(p, x: x, tx: tx, T: T, weight: 1, gradient: &g)
+            #expect(abs(quadrature - Self.logLikelihood2F1(p, x: x, tx: tx, T: T)) < 1e-9)
         }
     }
 }

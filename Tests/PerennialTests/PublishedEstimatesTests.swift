@@ -89,6 +89,17 @@ import Testing
         #expect(abs(BGNBD.expectedPurchases(.init(fit.parameters), t: 39, x: 2, tx: 30.43, T: 38.86) - 1.226) < 0.001)
     }
 
+    @Test("Pareto/NBD from the log: r 0.5533, α 10.578, s 0.6062, β 11.67, LL −9594.98 (FH 2005)")
+    func paretoNBD() {
+        let fit = ParetoNBD.fit(Self.summary.histories)
+        print(fit)
+        #expect(abs(fit["r"]! - 0.5533) < 0.00005)
+        #expect(abs(fit["alpha"]! - 10.578) < 0.0005)
+        #expect(abs(fit["s"]! - 0.6062) < 0.00005)
+        #expect(abs(fit["beta"]! - 11.67) < 0.005)
+        #expect(abs(fit.logLikelihood - -9594.98) < 0.005)
+    }
+
     @Test("Gamma-Gamma on the 946 repeat buyers: p 6.25, q 3.74, γ 15.44 (Fader & Hardie 2013)")
     func gammaGamma() {
         let s = Self.summary
