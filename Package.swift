@@ -39,7 +39,7 @@ let package = Package(
         .executableTarget(
             name: "perennial",
             dependencies: [
-                "PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialGenerator",
+                "PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialGenerator", "PerennialModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -105,6 +105,25 @@ import Testing
         #expect(help.stdout.contains("--map") && help.stdout.contains("quarantine"))
     }
 
+    @Test("the CLI path: import the CDNOW log, fit BG/NBD on the 39-week calibration period, get the published estimates")
+    func fitThroughTheCommandLine() throws {
+        let directory = try TemporaryDirectory()
+        let imported = try Self.run(["import", "orders", Fixtures.path("CDNOW_sample.txt"), "--format", "cdnow"], in: directory.url)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let fit = try Self.run(["fit", "--model", "bgnbd", "--calibration-end", "1997-09-30", "--time-unit", "week", "--json"], in: directory.url)
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(fit.stdout.utf8)) as! [String: Any]
+        #expect(json["model"] as? String == "bgnbd")
+        let parameters = json["parameters"] as! [String: Double]
+        #expect(abs(parameters["r"]! - 0.2426) < 0.00005 && abs(parameters["alpha"]! - 4.4136) < 0.00005)
+        #expect(abs(parameters["a"]! - 0.7929) < 0.00005 && abs(parameters["b"]! - 2.4259) < 0.00005)
+        #expect(abs((json["log_likelihood"] as! Double) - -9582.43) < 0.005)
+        #expect(json["iterations"] as? Int ?? 0 > 0)
+        #expect((json["standard_errors"] as? [String: Double])?.count == 4)
+        let spend = (json["spend_model"] as! [String: Any])["parameters"] as! [String: Double]
+        #expect(abs(spend["p"]! - 6.25) < 0.005 && abs(spend["q"]! - 3.74) < 0.005 && abs(spend["gamma"]! - 15.44) < 0.005)
+    }
+
     @Test("analyze reads a file directly, and cohorts --period week works on it")
     func fileMode() throws {
         let directory = try TemporaryDirectory()
