@@ -5,6 +5,10 @@ Usage:
     python3 Benchmarks/models/peer_lifetimes.py --summary FILE.csv --model bgnbd|mbgnbd|pnbd [--runs 3] [--verify]
     python3 Benchmarks/models/peer_lifetimes.py --generate N [--seed 7] --out FILE.csv [--monetary]
 
+Fit mode needs lifetimes (python3 -m venv /tmp/lt-venv && /tmp/lt-venv/bin/pip
+install lifetimes==0.11.3; current numpy/scipy/pandas work, no pins needed);
+generate mode needs only numpy.
+
 Fit mode: FILE has (at least) the columns frequency, recency, T (lifetimes'
 names; any other column, such as customer_id or monetary_value, is ignored).
 Each run builds a fresh BetaGeoFitter / ModifiedBetaGeoFitter /
@@ -46,7 +50,8 @@ seed writes the same file. Floats are written with 12 significant digits
 (recency <= T is preserved). With --monetary, a Gamma-Gamma spend is added
 with p = 6.25, q = 3.74, gamma = 15.44: nu_i ~ Gamma(shape q, rate gamma),
 each repeat purchase ~ Gamma(shape p, rate nu_i), so the mean of x_i of them
-is Gamma(shape p x_i, rate nu_i x_i); 0 when x_i = 0.
+is Gamma(shape p x_i, rate nu_i x_i); 0 when x_i = 0. These draws come
+after the others, so the first four columns are the same with or without it.
 """
 
 from __future__ import annotations
@@ -104,9 +109,17 @@ def write_summary(path: str, cols: dict) -> None:
             np.savetxt(f, block, fmt=fmt)
 
 
+INSTALL_HINT = ("needs lifetimes 0.11.3, e.g.: python3 -m venv /tmp/lt-venv && "
+                "/tmp/lt-venv/bin/pip install lifetimes==0.11.3, then run this script with /tmp/lt-venv/bin/python "
+                "(works with numpy 2.4, scipy 1.17, pandas 3.1, autograd 1.9; no pins needed)")
+
+
 def fit(path: str, model: str, runs: int, verify: bool = False) -> dict:
-    import pandas as pd
-    import lifetimes
+    try:
+        import pandas as pd
+        import lifetimes
+    except ImportError as e:
+        raise SystemExit(f"{e}: {INSTALL_HINT}")
     from lifetimes import BetaGeoFitter, ModifiedBetaGeoFitter, ParetoNBDFitter
 
     warnings.filterwarnings("ignore")

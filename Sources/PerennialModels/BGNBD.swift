@@ -68,12 +68,17 @@ public enum BGNBD {
         return 1 / (1 + exp(logRatio))
     }
 
-    /// E[X(t) | x, t_x, T], expected purchases in the next t (FHL 2005, eq. 10).
+    /// E[X(t) | x, t_x, T], expected purchases in the next t (FHL 2005, eq. 10):
+    ///
+    /// (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+x; a+b+x−1; z)] / (1 + δ(x>0) a/(b+x−1) ((α+T)/(α+t_x))^{r+x}),
+    /// z = t/(α+T+t). Euler's transformation (A&S 15.3.3) turns the bracket into
+    /// 1 − ((α+T)/(α+T+t))^{a−1} ₂F₁(a+b−1−r, a−1; a+b+x−1; z), whose series has small numerator
+    /// parameters whatever x is, so customers with hundreds of purchases stay finite.
     public static func expectedPurchases(_ p: Parameters, t: Double, x: Double, tx: Double, T: Double) -> Double {
         let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b)
         let z = t / (alpha + T + t)
-        let hyp = Special.hyp2f1(r + x, b + x, a + b + x - 1, z)
-        let numerator = (a + b + x - 1) / (a - 1) * (1 - exp((r + x) * log((alpha + T) / (alpha + T + t))) * hyp)
+        let hyp = Special.series2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+        let numerator = (a + b + x - 1) / (a - 1) * (1 - exp((a - 1) * log((alpha + T) / (alpha + T + t))) * hyp)
         let odds = x > 0 ? exp(log(a) - log(b + x - 1) + (r + x) * (log(alpha + T) - log(alpha + tx))) : 0
         return numerator / (1 + odds)
     }

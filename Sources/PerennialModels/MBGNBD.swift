@@ -40,11 +40,13 @@ public enum MBGNBD {
         1 / (1 + exp(log(p.a) - log(p.b + x) + (p.r + x) * (log(p.alpha + T) - log(p.alpha + tx))))
     }
 
-    /// E[X(t) | x, t_x, T] (Batislam et al. 2007, eq. 6).
+    /// E[X(t) | x, t_x, T] (Batislam et al. 2007, eq. 6):
+    /// (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+x+1; a+b+x; z)] / (1 + a/(b+x) ((α+T)/(α+t_x))^{r+x}),
+    /// with the bracket by Euler's transformation 1 − ((α+T)/(α+T+t))^{a−1} ₂F₁(a+b−r, a−1; a+b+x; z).
     public static func expectedPurchases(_ p: Parameters, t: Double, x: Double, tx: Double, T: Double) -> Double {
         let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b)
-        let hyp = Special.hyp2f1(r + x, b + x + 1, a + b + x, t / (alpha + T + t))
-        let numerator = (a + b + x) / (a - 1) * (1 - exp((r + x) * log((alpha + T) / (alpha + T + t))) * hyp)
+        let hyp = Special.series2f1(a + b - r, a - 1, a + b + x, t / (alpha + T + t))
+        let numerator = (a + b + x) / (a - 1) * (1 - exp((a - 1) * log((alpha + T) / (alpha + T + t))) * hyp)
         return numerator / (1 + exp(log(a) - log(b + x) + (r + x) * (log(alpha + T) - log(alpha + tx))))
     }
 

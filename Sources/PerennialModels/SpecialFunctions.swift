@@ -56,7 +56,8 @@ public enum Special {
         return series2f1(a, b, c, z)
     }
 
-    static func series2f1(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> Double {
+    /// The plain power series of ₂F₁ (no transformation), for callers that transform themselves.
+    public static func series2f1(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> Double {
         var term = 1.0, sum = 1.0
         for n in 0..<100_000 {
             let k = Double(n)
