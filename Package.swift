@@ -32,7 +32,7 @@ let package = Package(
         .target(
             name: "PerennialStorage",
             dependencies: [
-                "PerennialCore",
+                "PerennialCore", "PerennialModels",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ]
         ),

@@ -1,4 +1,5 @@
 import PerennialCore
+import PerennialModels
 
 /// Where a store's orders, customers and products live. Analytics never see the database: they read
 /// the ``TransactionTable`` a store loads, so another database (PostgreSQL) only needs this protocol.
@@ -17,6 +18,10 @@ public protocol OrderStore: Sendable {
     func setting(_ key: String) async throws -> String?
     /// Sets a store setting.
     func setSetting(_ key: String, _ value: String) async throws
+    /// Keeps a fitted model with the instant it was fitted at.
+    func saveModel(_ model: FittedModel, fittedAt: Int64) async throws
+    /// The most recently fitted model, when there is one.
+    func latestModel() async throws -> (model: FittedModel, fittedAt: Int64)?
 }
 
 /// Writes the lines of one import.

@@ -122,6 +122,21 @@ import Testing
         #expect((json["standard_errors"] as? [String: Double])?.count == 4)
         let spend = (json["spend_model"] as! [String: Any])["parameters"] as! [String: Double]
         #expect(abs(spend["p"]! - 6.25) < 0.005 && abs(spend["q"]! - 3.74) < 0.005 && abs(spend["gamma"]! - 15.44) < 0.005)
+
+        // The saved fit scores every customer.
+        let predicted = try Self.run(["predict", "--horizon", "39w", "--json"], in: directory.url)
+        #expect(predicted.status == 0, "\(predicted.stderr)")
+        let rows = try JSONSerialization.jsonObject(with: Data(predicted.stdout.utf8)) as! [[String: Any]]
+        #expect(rows.count == 2_357)
+        #expect(rows.allSatisfy { row in
+            let alive = row["p_alive"] as! Double, purchases = row["expected_purchases"] as! Double
+            return alive >= 0 && alive <= 1 && purchases >= 0 && (row["clv"] as! Double).isFinite
+        })
+        let customers = try Self.run(["customers", "--json", "--limit", "3"], in: directory.url)
+        let objects = try JSONSerialization.jsonObject(with: Data(customers.stdout.utf8)) as! [[String: Any]]
+        for key in ["p_alive", "churn_risk", "expected_purchases_90d", "expected_spend", "clv_12m"] {
+            #expect(objects.allSatisfy { $0[key] is Double }, "\(key)")
+        }
     }
 
     @Test("analyze reads a file directly, and cohorts --period week works on it")

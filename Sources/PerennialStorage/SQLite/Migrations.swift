@@ -52,5 +52,16 @@ enum Migrations {
             lines_unchanged INTEGER
         );
         """),
+        (2, "model fits", """
+        CREATE TABLE model_fits (
+            fit_id INTEGER PRIMARY KEY,
+            model TEXT NOT NULL,
+            fitted_at INTEGER NOT NULL,
+            calibration_end TEXT NOT NULL,
+            log_likelihood REAL NOT NULL,
+            customers REAL NOT NULL,
+            fit_json TEXT NOT NULL
+        );
+        """),
     ]
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PerennialCore
+import PerennialModels
 
 /// The embedded store: one SQLite file (`perennial.db` by default), migrated on open.
 ///
@@ -123,6 +124,30 @@ public final class SQLiteOrderStore: OrderStore {
         let statement = try database.prepare("SELECT value FROM settings WHERE key = ?")
         statement.bind(1, key)
         return try statement.step() ? statement.string(0) : nil
+    }
+
+    public func saveModel(_ model: FittedModel, fittedAt: Int64) async throws {
+        let json = String(decoding: try JSONEncoder().encode(model), as: UTF8.self)
+        let statement = try database.prepare("""
+            INSERT INTO model_fits (model, fitted_at, calibration_end, log_likelihood, customers, fit_json) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        statement.bind(1, model.purchase.model)
+        statement.bind(2, fittedAt)
+        statement.bind(3, model.calibrationEnd)
+        statement.bind(4, model.purchase.logLikelihood)
+        statement.bind(5, model.purchase.observations)
+        statement.bind(6, json)
+        try statement.step()
+    }
+
+    public func latestModel() async throws -> (model: FittedModel, fittedAt: Int64)? {
+        let statement = try database.prepare("SELECT fit_json, fitted_at FROM model_fits ORDER BY fit_id DESC LIMIT 1")
+        guard try statement.step(), let json = statement.string(0) else { return nil }
+        do {
+            return (try JSONDecoder().decode(FittedModel.self, from: Data(json.utf8)), statement.int64(1))
+        } catch {
+            throw StorageError(message: "the stored model fit cannot be read (\(error)); fit again with perennial fit.")
+        }
     }
 
     public func setSetting(_ key: String, _ value: String) async throws {

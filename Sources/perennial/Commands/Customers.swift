@@ -7,7 +7,8 @@ struct Customers: AsyncParsableCommand {
         discussion: """
         perennial customers --json prints a JSON array; each object has customer_id, first_order, last_order,
         orders, revenue, average_order_value, recency_days, tenure_days, mean_days_between_orders,
-        median_days_between_orders, orders_per_month, r, f, m, rfm_segment and stage.
+        median_days_between_orders, orders_per_month, r, f, m, rfm_segment and stage; once a model is fitted
+        (perennial fit), also p_alive, churn_risk, expected_purchases_90d, expected_spend and clv_12m.
         """)
 
     @Argument(help: ArgumentHelp("An order file to read instead of the database.", valueName: "file"))
@@ -49,7 +50,18 @@ struct Customers: AsyncParsableCommand {
         let shown = limit ?? (json ? profiles.count : 50)
         let page = Array(profiles.prefix(max(0, shown)))
         if json {
-            print(try ReportJSON.encode(page.map { ReportJSON.customer($0, report.currency) }))
+            var objects = page.map { ReportJSON.customer($0, report.currency) }
+            if file == nil, let predictions = try await predictions(loaded.table, storeTimeZone: loaded.storeTimeZone) {
+                for i in objects.indices {
+                    guard let p = predictions[objects[i].customer_id] else { continue }
+                    objects[i].p_alive = p.alive
+                    objects[i].churn_risk = 1 - p.alive
+                    objects[i].expected_purchases_90d = p.purchases
+                    objects[i].expected_spend = p.spend
+                    objects[i].clv_12m = p.clv
+                }
+            }
+            print(try ReportJSON.encode(objects))
             return
         }
         var table = TextTable(["customer", "orders", "revenue", "recency", "R", "F", "M", "segment", "stage"], leftColumns: [0, 7, 8])
@@ -62,6 +74,23 @@ struct Customers: AsyncParsableCommand {
         if page.count < profiles.count {
             print("… \(Formatting.count(profiles.count - page.count)) more of \(Formatting.count(profiles.count)); use --limit N or --json.")
         }
+    }
+}
+
+extension Customers {
+    /// Model predictions by customer id when the database has a fitted model.
+    func predictions(_ table: TransactionTable, storeTimeZone: String?) async throws -> [String: (alive: Double, purchases: Double, spend: Double?, clv: Double?)]? {
+        let store = try database.open(create: false)
+        guard let (model, _) = try await store.latestModel() else { return nil }
+        let calendar = StoreCalendar(identifier: storeTimeZone ?? "UTC") ?? .utc
+        let scores = ModelLoader.score(model: model, table: table, calendar: calendar, horizonDays: 90, months: 12, discount: 0.01, margin: 1)
+        var result: [String: (alive: Double, purchases: Double, spend: Double?, clv: Double?)] = [:]
+        for i in scores.indices {
+            result[table.customerIDs[Int(scores.customers[i])]] = (scores.probabilityAlive[i], scores.expectedPurchases[i],
+                                                                   scores.expectedSpend.isEmpty ? nil : scores.expectedSpend[i],
+                                                                   scores.lifetimeValue.isEmpty ? nil : scores.lifetimeValue[i])
+        }
+        return result
     }
 }
 

@@ -78,6 +78,14 @@ struct Fit: AsyncParsableCommand {
             correlation = GammaGamma.frequencySpendCorrelation(frequency: input.frequency, averageSpend: monetary)
         }
         let unit = model == .bgbb ? "opportunity" : timeUnit.rawValue
+        if file == nil && summary == nil && model != .bgbb {
+            // Keep the fit with the store: predict and customers --json score with it.
+            let store = try database.open(create: false)
+            try await store.saveModel(FittedModel(purchase: result, spend: spend, unitDays: timeUnit.days,
+                                                  calibrationEnd: input.calibrationEnd ?? ""),
+                                      fittedAt: Int64(Date().timeIntervalSince1970))
+            if !json { Terminal.note("saved the fit in \(database.path); perennial predict and perennial customers --json now use it") }
+        }
         if json {
             print(try ReportJSON.encode(FitJSON(result, spend: spend, correlation: correlation, input: input, unit: unit)))
         } else {

@@ -76,6 +76,11 @@ enum ReportJSON {
         var r, f, m: Int?
         var rfm_segment: String?
         var stage: String
+        var p_alive: Double?
+        var churn_risk: Double?
+        var expected_purchases_90d: Double?
+        var expected_spend: Double?
+        var clv_12m: Double?
     }
 
     static func analysis(_ report: LifecycleReport, source: String) -> Analysis {
@@ -117,6 +122,7 @@ enum ReportJSON {
             recency_days: s?.recencyDays, tenure_days: s?.tenureDays,
             mean_days_between_orders: s?.meanDaysBetweenOrders, median_days_between_orders: s?.medianDaysBetweenOrders,
             orders_per_month: s?.ordersPerMonth, r: profile.rfm?.r, f: profile.rfm?.f, m: profile.rfm?.m,
-            rfm_segment: profile.segment?.rawValue, stage: profile.stage.rawValue)
+            rfm_segment: profile.segment?.rawValue, stage: profile.stage.rawValue,
+            p_alive: nil, churn_risk: nil, expected_purchases_90d: nil, expected_spend: nil, clv_12m: nil)
     }
 }
