@@ -1,0 +1,71 @@
+import Foundation
+import PerennialCore
+import PerennialIngestion
+import PerennialModels
+import PerennialTestSupport
+import Testing
+
+/// Compares with lifetimes 0.11.3 (`Benchmarks/models/reference_values.py` wrote
+/// `reference_values.json` from the same CDNOW log, unrounded, and the donations data).
+@Suite struct LifetimesReferenceTests {
+    nonisolated(unsafe) static let reference: [String: Any] = {
+        let url = SharedDatasets.packageRoot.appendingPathComponent("Benchmarks/models/reference_values.json")
+        return try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+    }()
+
+    static func value(_ path: String) -> Double {
+        var node: Any = reference
+        for key in path.split(separator: "/") { node = (node as! [String: Any])[String(key)]! }
+        return node as! Double
+    }
+
+    static func parameters(_ path: String, _ names: [String]) -> [Double] { names.map { value("\(path)/\($0)") } }
+
+    static func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-8) -> Bool { abs(a - b) <= tolerance * max(1, abs(b)) }
+
+    @Test("BG/NBD predictions at lifetimes' estimates: P(alive), E[X(39)], new-customer E[X(39)], P(X(39) = n)")
+    func bgnbd() {
+        let p = BGNBD.Parameters(Self.parameters("bgnbd/unrounded/params", ["r", "alpha", "a", "b"]))
+        let base = "bgnbd/unrounded/predictions/"
+        #expect(Self.close(BGNBD.probabilityAlive(p, x: 2, tx: 30.43, T: 38.86), Self.value(base + "p_alive_x2_tx30.43_T38.86")))
+        #expect(Self.close(BGNBD.expectedPurchases(p, t: 39, x: 2, tx: 30.43, T: 38.86), Self.value(base + "conditional_expected_purchases_39w_x2_tx30.43_T38.86")))
+        #expect(Self.close(BGNBD.expectedPurchasesNewCustomer(p, t: 39), Self.value(base + "expected_purchases_new_customer_39w")))
+        for n in 0...3 {
+            #expect(Self.close(BGNBD.probabilityOfPurchases(p, n: n, t: 39), Self.value(base + "p_x_t39_n/\(n)")))
+        }
+    }
+
+    @Test("MBG/NBD fitted on the CDNOW log equals lifetimes' optimum, and its predictions agree")
+    func mbgnbd() {
+        let fit = MBGNBD.fit(CDNOWLogTests.summary.histories)
+        let expected = Self.parameters("mbgnbd/unrounded/independent_refit/params", ["r", "alpha", "a", "b"])
+        for (ours, theirs) in zip(fit.parameters, expected) { #expect(Self.close(ours, theirs, 1e-5), "\(ours) vs \(theirs)") }
+        #expect(Self.close(fit.logLikelihood, Self.value("mbgnbd/unrounded/log_likelihood"), 1e-9))
+        let p = MBGNBD.Parameters(Self.parameters("mbgnbd/unrounded/params", ["r", "alpha", "a", "b"]))
+        let base = "mbgnbd/unrounded/predictions/"
+        #expect(Self.close(MBGNBD.probabilityAlive(p, x: 2, tx: 30.43, T: 38.86), Self.value(base + "p_alive_x2_tx30.43_T38.86")))
+        #expect(Self.close(MBGNBD.expectedPurchases(p, t: 39, x: 2, tx: 30.43, T: 38.86), Self.value(base + "conditional_expected_purchases_39w_x2_tx30.43_T38.86")))
+        #expect(Self.close(MBGNBD.expectedPurchasesNewCustomer(p, t: 39), Self.value(base + "expected_purchases_new_customer_39w")))
+    }
+
+    @Test("Pareto/NBD: the fit equals the precise re-fit of lifetimes' optimum; P(alive) and E[X(39)] agree")
+    func paretoNBD() {
+        let fit = ParetoNBD.fit(CDNOWLogTests.summary.histories)
+        let expected = Self.parameters("pnbd/unrounded/independent_refit/params", ["r", "alpha", "s", "beta"])
+        for (ours, theirs) in zip(fit.parameters, expected) { #expect(Self.close(ours, theirs, 1e-4), "\(ours) vs \(theirs)") }
+        let p = ParetoNBD.Parameters(Self.parameters("pnbd/unrounded/params", ["r", "alpha", "s", "beta"]))
+        let base = "pnbd/unrounded/predictions/"
+        #expect(Self.close(ParetoNBD.probabilityAlive(p, x: 2, tx: 30.43, T: 38.86), Self.value(base + "p_alive_x2_tx30.43_T38.86"), 1e-7))
+        #expect(Self.close(ParetoNBD.expectedPurchases(p, t: 39, x: 2, tx: 30.43, T: 38.86), Self.value(base + "conditional_expected_purchases_39w_x2_tx30.43_T38.86"), 1e-7))
+    }
+
+    @Test("Gamma-Gamma and BG/BB predictions at lifetimes' estimates")
+    func spendAndDiscrete() {
+        let gg = GammaGamma.Parameters(Self.parameters("gamma_gamma/params", ["p", "q", "gamma"]))
+        #expect(Self.close(GammaGamma.expectedAverageSpend(gg, x: 2, averageSpend: 30), Self.value("gamma_gamma/conditional_expected_average_profit_x2_m30")))
+        let bb = BGBB.Parameters(Self.parameters("bgbb/params", ["alpha", "beta", "gamma", "delta"]))
+        // lifetimes adds 1e-15 inside its likelihood sum, hence the looser tolerance.
+        #expect(Self.close(BGBB.probabilityAlive(bb, x: 3, tx: 4, n: 6), Self.value("bgbb/predictions_x3_tx4_n6/p_alive_at_n_plus_1_m1"), 1e-7))
+        #expect(Self.close(BGBB.expectedPurchases(bb, future: 5, x: 3, tx: 4, n: 6), Self.value("bgbb/predictions_x3_tx4_n6/expected_transactions_next_5_periods"), 1e-7))
+    }
+}
