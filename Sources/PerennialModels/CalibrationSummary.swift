@@ -23,6 +23,11 @@ public struct CalibrationSummary: Sendable {
     public var averageSpend: [Double] = []
     /// Purchase days in the holdout period.
     public var holdoutPurchases: [Double] = []
+    /// Every holdout purchase day as days after the calibration end (1 = the first holdout day), for
+    /// tracking series.
+    public var holdoutDayOffsets: [Int] = []
+    /// Days in the holdout period (0 without one).
+    public var holdoutLength = 0
 
     /// The rows as collapsed model input.
     public var histories: PurchaseHistories { PurchaseHistories(frequency: frequency, recency: recency, age: age) }
@@ -37,6 +42,7 @@ public struct CalibrationSummary: Sendable {
                 calendar: StoreCalendar = .utc, unitDays: Double = 7) {
         let endDay = calibrationEnd.dayNumber
         let holdoutDay = holdoutEnd?.dayNumber ?? endDay
+        holdoutLength = max(0, holdoutDay - endDay)
         // Purchase orders by customer, as (day, amount), in time order.
         var orders = [[(day: Int, amount: Int64)]](repeating: [], count: table.customerCount)
         let sorted = (0..<table.orderCount).filter { table.orderKind[$0] == .purchase && table.orderCustomer[$0] >= 0 }
@@ -64,7 +70,13 @@ public struct CalibrationSummary: Sendable {
                     closeDay()
                     currentDay = day
                     currentAmount = 0
-                    if day <= endDay { days += 1; lastDay = day } else { holdout += 1 }
+                    if day <= endDay {
+                        days += 1
+                        lastDay = day
+                    } else {
+                        holdout += 1
+                        holdoutDayOffsets.append(day - endDay)
+                    }
                 }
                 currentAmount += amount
             }

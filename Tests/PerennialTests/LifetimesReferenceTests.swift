@@ -69,3 +69,34 @@ import Testing
         #expect(Self.close(BGBB.expectedPurchases(bb, future: 5, x: 3, tx: 4, n: 6), Self.value("bgbb/predictions_x3_tx4_n6/expected_transactions_next_5_periods"), 1e-7))
     }
 }
+
+@Suite struct HoldoutTests {
+    static let table: TransactionTable = {
+        let reader = try! OrderFileReader(path: Fixtures.path("CDNOW_sample.txt"), options: ImportOptions(format: .cdnow, quarantinePath: "/dev/null"))
+        return try! reader.readTable().table
+    }()
+
+    @Test("39 + 39 weeks on CDNOW: holdout totals, MAE, RMSE and bias equal lifetimes' for BG/NBD and Pareto/NBD",
+          arguments: ["bgnbd", "pnbd"])
+    func holdout(_ name: String) {
+        let summary = CalibrationSummary(table: Self.table, calibrationEnd: CivilDate(year: 1997, month: 9, day: 30),
+                                         holdoutEnd: CivilDate(year: 1998, month: 6, day: 30))
+        #expect(summary.holdoutLength == 273)
+        #expect(summary.holdoutPurchases.reduce(0, +) == 1_882)
+        let fit = name == "bgnbd" ? BGNBD.fit(summary.histories) : ParetoNBD.fit(summary.histories)
+        let report = HoldoutReport(model: FittedModel(purchase: fit, spend: nil, unitDays: 7, calibrationEnd: "1997-09-30"), summary: summary)
+        let base = "\(name)/unrounded/holdout_evaluation/"
+        #expect(report.actualTotal == 1_882)
+        #expect(abs(report.predictedTotal - LifetimesReferenceTests.value(base + "predicted_total")) < 0.05)
+        #expect(abs(report.mae - LifetimesReferenceTests.value(base + "mae")) < 1e-4)
+        #expect(abs(report.rmse - LifetimesReferenceTests.value(base + "rmse")) < 1e-4)
+        #expect(abs(report.bias - LifetimesReferenceTests.value(base + "bias_mean")) < 1e-4)
+        // The tracking series ends at the totals; the deciles cover every customer, and their observed
+        // shares add up to the share of customers who bought in the holdout.
+        #expect(report.tracking.count == 40 && report.tracking.last?.actual == 1_882)
+        #expect(abs(report.tracking.last!.predicted - report.predictedTotal) < 1e-6)
+        #expect(report.deciles.map(\.customers).reduce(0, +) == 2_357)
+        let buyers = Double(summary.holdoutPurchases.filter { $0 > 0 }.count)
+        #expect(abs(report.deciles.reduce(0) { $0 + $1.observedPurchase * Double($1.customers) } - buyers) < 1e-6)
+    }
+}
