@@ -22,7 +22,7 @@ struct Fit: AsyncParsableCommand {
     @OptionGroup var format: FileFormatOptions
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "bgnbd, mbgnbd, pnbd or bgbb (bgbb needs a --summary with periods).")
+    @Option(help: "bgnbd, mbgnbd, pnbd, bgbb (needs a --summary with periods) or auto (the lowest holdout MAE of bgnbd, mbgnbd and pnbd on a split of the history; see perennial evaluate).")
     var model: ModelName = .bgnbd
 
     @Option(help: ArgumentHelp("A customer summary CSV (lifetimes' columns) to fit instead of an order history.", valueName: "file"))
@@ -44,7 +44,7 @@ struct Fit: AsyncParsableCommand {
     var json = false
 
     enum ModelName: String, ExpressibleByArgument, CaseIterable {
-        case bgnbd, mbgnbd, pnbd, bgbb
+        case bgnbd, mbgnbd, pnbd, bgbb, auto
     }
 
     enum TimeUnit: String, ExpressibleByArgument, CaseIterable {
@@ -58,6 +58,9 @@ struct Fit: AsyncParsableCommand {
             throw ValidationError("--model bgbb fits discrete opportunities: give a --summary FILE with frequency, recency and periods columns.")
         }
         if summary != nil && file != nil { throw ValidationError("give either an order FILE or --summary, not both.") }
+        if model == .auto && summary != nil {
+            throw ValidationError("--model auto compares models on a holdout period, which needs an order history, not a --summary.")
+        }
     }
 
     func run() async throws {
@@ -67,6 +70,15 @@ struct Fit: AsyncParsableCommand {
         case .bgnbd: result = BGNBD.fit(input.histories, penalty: penalty)
         case .mbgnbd: result = MBGNBD.fit(input.histories, penalty: penalty)
         case .pnbd: result = ParetoNBD.fit(input.histories, penalty: penalty)
+        case .auto:
+            let (table, calendar) = input.table!
+            let split = ModelComparison.defaultSplit(table, calendar: calendar)
+            let reports = ModelComparison.evaluate(table, calibrationEnd: split.calibrationEnd, holdoutEnd: split.holdoutEnd,
+                                                   calendar: calendar, unitDays: timeUnit.days, models: PurchaseModel.allCases, penalty: penalty)
+            let best = PurchaseModel(rawValue: ModelComparison.best(reports)?.model ?? "bgnbd") ?? .bgnbd
+            let summaryLine = reports.map { "\($0.model) \(String(format: "%.4f", $0.mae))" }.joined(separator: ", ")
+            Terminal.note("auto: holdout MAE with calibration to \(split.calibrationEnd) and holdout to \(split.holdoutEnd): \(summaryLine); fitting \(best.rawValue)")
+            result = best.fit(input.histories, penalty: penalty)
         case .bgbb:
             result = BGBB.fit(frequency: input.frequency, recency: input.recency, opportunities: input.age,
                               weight: input.weights ?? Array(repeating: 1, count: input.frequency.count), penalty: penalty)
@@ -100,6 +112,7 @@ struct Fit: AsyncParsableCommand {
         var weights: [Double]?
         var source: String
         var calibrationEnd: String?
+        var table: (TransactionTable, StoreCalendar)?
         var histories: PurchaseHistories { PurchaseHistories(frequency: frequency, recency: recency, age: age, weight: weights) }
     }
 
@@ -109,7 +122,7 @@ struct Fit: AsyncParsableCommand {
             for problem in file.problems.prefix(5) { Terminal.note("\(summary):\(problem.line): \(problem.reason) (row skipped)") }
             guard !file.frequency.isEmpty else { throw ValidationError("\(summary) has no valid rows.") }
             return Input(frequency: file.frequency, recency: file.recency, age: file.age, monetary: file.monetaryValue,
-                         weights: file.weights, source: summary, calibrationEnd: nil)
+                         weights: file.weights, source: summary, calibrationEnd: nil, table: nil)
         }
         let loaded = try await TableLoader.load(file: file, format: format, database: database)
         let zone = timezone ?? loaded.storeTimeZone ?? "UTC"
@@ -124,7 +137,7 @@ struct Fit: AsyncParsableCommand {
         let summary = CalibrationSummary(table: loaded.table, calibrationEnd: end, calendar: calendar, unitDays: timeUnit.days)
         guard !summary.frequency.isEmpty else { throw ValidationError("no customer bought on or before \(end); choose a later --calibration-end.") }
         return Input(frequency: summary.frequency, recency: summary.recency, age: summary.age, monetary: summary.averageSpend,
-                     weights: nil, source: loaded.origin, calibrationEnd: end.description)
+                     weights: nil, source: loaded.origin, calibrationEnd: end.description, table: (loaded.table, calendar))
     }
 }
 
