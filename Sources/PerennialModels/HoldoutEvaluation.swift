@@ -10,6 +10,11 @@ public struct HoldoutReport: Sendable, Codable, Equatable {
         public var predicted: Double
     }
 
+    enum CodingKeys: String, CodingKey {
+        case model, customers, holdoutDays = "holdout_days", actualTotal = "actual_total", predictedTotal = "predicted_total"
+        case mae, rmse, bias, tracking, deciles, logLikelihood = "log_likelihood"
+    }
+
     /// One decile of P(alive).
     public struct Decile: Sendable, Codable, Equatable {
         /// Customers in the decile.
@@ -21,6 +26,11 @@ public struct HoldoutReport: Sendable, Codable, Equatable {
         /// Their mean predicted holdout purchases and the actual mean.
         public var predictedPurchases: Double
         public var actualPurchases: Double
+
+        enum CodingKeys: String, CodingKey {
+            case customers, predictedAlive = "predicted_alive", observedPurchase = "observed_purchase"
+            case predictedPurchases = "predicted_purchases", actualPurchases = "actual_purchases"
+        }
     }
 
     /// The model's id.

@@ -137,7 +137,7 @@ import Testing
         let evaluation = try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as! [String: Any]
         let reports = evaluation["models"] as! [[String: Any]]
         #expect(reports.map { $0["model"] as! String } == ["bgnbd", "mbgnbd", "pnbd"])
-        #expect(reports.allSatisfy { $0["actualTotal"] as? Double == 1_882 })
+        #expect(reports.allSatisfy { $0["actual_total"] as? Double == 1_882 })
         // Pareto/NBD has the lowest holdout MAE on CDNOW (0.7545 against 0.7855 and 0.7648, as lifetimes finds).
         #expect(evaluation["best"] as? String == "pnbd")
 
