@@ -110,14 +110,79 @@ public enum BGNBD {
 
 extension BGNBD {
     /// Fits the model by maximum likelihood (log-parameters, L-BFGS, analytic gradient).
+    ///
+    /// Every term that depends on the parameters and x only (the log-gammas, digammas and log(b+x−1))
+    /// is computed once per distinct frequency per evaluation; each customer then costs two logarithms
+    /// and an exponential, and customers are summed on all cores.
     /// - Parameters:
     ///   - penalty: optional L2 penalty on the parameters (0 for plain maximum likelihood).
     public static func fit(_ data: PurchaseHistories, penalty: Double = 0, start: Parameters = Parameters(r: 1, alpha: 1, a: 1, b: 1)) -> FitResult {
-        MaximumLikelihood.fit(model: "bgnbd", names: parameterNames, start: start.vector, observations: data.totalWeight, penalty: penalty) { v, g in
-            let p = Parameters(v)
-            return MaximumLikelihood.sum(count: data.count, parameters: 4, gradient: &g) { i, g in
-                logLikelihood(p, x: data.frequency[i], tx: data.recency[i], T: data.age[i], weight: data.weight[i], gradient: &g)
-            }
+        let grouped = FrequencyGroups(data)
+        return MaximumLikelihood.fit(model: "bgnbd", names: parameterNames, start: start.vector, observations: data.totalWeight, penalty: penalty) { v, g in
+            logLikelihood(Parameters(v), grouped, gradient: &g)
         }
+    }
+
+    /// The total log-likelihood of grouped data with its gradient (the per-customer terms of
+    /// ``logLikelihood(_:x:tx:T:weight:gradient:)``, with the x-only terms shared).
+    static func logLikelihood(_ p: Parameters, _ data: FrequencyGroups, gradient: inout [Double]) -> Double {
+        let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b)
+        let logAlpha = log(alpha), logA = log(a)
+        let psiR = Special.digamma(r), psiB = Special.digamma(b), psiAB = Special.digamma(a + b)
+        let lgR = Special.logGamma(r), lgB = Special.logGamma(b), lgAB = Special.logGamma(a + b)
+        // Per distinct frequency: constant term, its derivatives, and log(a / (b + x − 1)).
+        let perX = data.values.map { x -> (constant: Double, dR: Double, dA: Double, dB: Double, logOdds: Double, inverseB: Double) in
+            let constant = Special.logGamma(r + x) - lgR + r * logAlpha + lgAB + Special.logGamma(b + x) - lgB - Special.logGamma(a + b + x)
+            let psiABX = Special.digamma(a + b + x)
+            return (constant, Special.digamma(r + x) - psiR + logAlpha, psiAB - psiABX, psiAB + Special.digamma(b + x) - psiB - psiABX,
+                    x > 0 ? logA - log(b + x - 1) : -.infinity, x > 0 ? 1 / (b + x - 1) : 0)
+        }
+        return MaximumLikelihood.sum(count: data.count, parameters: 4, gradient: &gradient) { i, g in
+            let k = Int(data.group[i])
+            let x = data.values[k], w = data.weight[i]
+            let c = perX[k]
+            let logAlphaT = log(alpha + data.age[i])
+            let a3 = -(r + x) * logAlphaT
+            var mix = a3, w4 = 0.0, logAlphaTx = 0.0
+            if x > 0 {
+                logAlphaTx = log(alpha + data.recency[i])
+                let a4 = c.logOdds - (r + x) * logAlphaTx
+                mix = Special.logAddExp(a3, a4)
+                w4 = exp(a4 - mix)
+            }
+            let w3 = 1 - w4
+            g[0] += w * (c.dR - w3 * logAlphaT - w4 * logAlphaTx)
+            g[1] += w * (r / alpha - w3 * (r + x) / (alpha + data.age[i]) - (x > 0 ? w4 * (r + x) / (alpha + data.recency[i]) : 0))
+            g[2] += w * (c.dA + (x > 0 ? w4 / a : 0))
+            g[3] += w * (c.dB - w4 * c.inverseB)
+            return w * (c.constant + mix)
+        }
+    }
+}
+
+/// Purchase histories with each row's frequency replaced by an index into the distinct frequencies,
+/// so terms that depend on x alone are computed once per distinct x.
+struct FrequencyGroups: Sendable {
+    let values: [Double]
+    let group: [Int32]
+    let recency: [Double]
+    let age: [Double]
+    let weight: [Double]
+    var count: Int { group.count }
+
+    init(_ data: PurchaseHistories) {
+        var index: [Double: Int32] = [:]
+        var values: [Double] = []
+        group = data.frequency.map { x in
+            if let k = index[x] { return k }
+            let k = Int32(values.count)
+            index[x] = k
+            values.append(x)
+            return k
+        }
+        self.values = values
+        recency = data.recency
+        age = data.age
+        weight = data.weight
     }
 }

@@ -65,6 +65,7 @@ struct Fit: AsyncParsableCommand {
 
     func run() async throws {
         let input = try await loadInput()
+        let started = Date()
         let result: FitResult
         switch model {
         case .bgnbd: result = BGNBD.fit(input.histories, penalty: penalty)
@@ -89,6 +90,7 @@ struct Fit: AsyncParsableCommand {
             spend = GammaGamma.fit(frequency: input.frequency, averageSpend: monetary)
             correlation = GammaGamma.frequencySpendCorrelation(frequency: input.frequency, averageSpend: monetary)
         }
+        let seconds = Date().timeIntervalSince(started)
         let unit = model == .bgbb ? "opportunity" : timeUnit.rawValue
         if file == nil && summary == nil && model != .bgbb {
             // Keep the fit with the store: predict and customers --json score with it.
@@ -99,7 +101,9 @@ struct Fit: AsyncParsableCommand {
             if !json { Terminal.note("saved the fit in \(database.path); perennial predict and perennial customers --json now use it") }
         }
         if json {
-            print(try ReportJSON.encode(FitJSON(result, spend: spend, correlation: correlation, input: input, unit: unit)))
+            var output = FitJSON(result, spend: spend, correlation: correlation, input: input, unit: unit)
+            output.fit_seconds = seconds
+            print(try ReportJSON.encode(output))
         } else {
             print(FitText.render(result, spend: spend, correlation: correlation, input: input, unit: unit))
         }
@@ -155,6 +159,8 @@ struct FitJSON: Encodable {
     var calibration_end: String?
     var time_unit: String
     var spend_model: Spend?
+    /// Seconds spent fitting (reading the input excluded), for benchmarks.
+    var fit_seconds: Double?
 
     struct Spend: Encodable {
         var model: String
