@@ -11,6 +11,8 @@ public struct GaussLegendre: Sendable {
     public let nodes: [Double]
     /// Weights, summing to 2.
     public let weights: [Double]
+    /// Logarithms of the weights.
+    public let logWeights: [Double]
 
     /// The n-point rule (exact for polynomials of degree 2n − 1).
     public init(points n: Int) {
@@ -37,8 +39,9 @@ public struct GaussLegendre: Sendable {
         }
         self.nodes = nodes
         self.weights = weights
+        logWeights = weights.map { log($0) }
     }
 
-    /// The 48-point rule used by the likelihoods.
-    public static let standard = GaussLegendre(points: 48)
+    /// The 32-point rule used by the likelihoods.
+    public static let standard = GaussLegendre(points: 32)
 }

@@ -34,7 +34,7 @@ public enum ParetoNBD {
     /// written with ₂F₁; the integral form is the same quantity, and its parameter derivatives are
     /// integrals too).
     ///
-    /// I is computed with 48-point Gauss–Legendre quadrature in v = log(min(α, β) + y), where the
+    /// I is computed with 32-point Gauss–Legendre quadrature in v = log(min(α, β) + y), where the
     /// integrand is smooth, and returned in log space with the log of the integrals of its derivatives'
     /// factors −log(α+y), −1/(α+y), −log(β+y), −1/(β+y) (as signed ratios to I).
     struct Integral {
@@ -48,21 +48,25 @@ public enum ParetoNBD {
         let v0 = log(c + tx), v1 = log(c + T)
         let half = (v1 - v0) / 2, middle = (v1 + v0) / 2
         let rule = GaussLegendre.standard
-        var logTerms = [Double](repeating: 0, count: rule.nodes.count)
-        var factors = [(Double, Double, Double, Double)](repeating: (0, 0, 0, 0), count: rule.nodes.count)
+        // One pass with a running maximum (online log-sum-exp): no scratch arrays.
+        var top = -Double.infinity
+        var total = 0.0, dR = 0.0, dA = 0.0, dS = 0.0, dB = 0.0
         for k in 0..<rule.nodes.count {
             let v = middle + half * rule.nodes[k]
             let y = exp(v) - c
             let la = log(p.alpha + y), lb = log(p.beta + y)
-            logTerms[k] = log(rule.weights[k]) - (p.r + x) * la - (p.s + 1) * lb + v
-            factors[k] = (-la, -(p.r + x) / (p.alpha + y), -lb, -(p.s + 1) / (p.beta + y))
-        }
-        let top = logTerms.max()!
-        var total = 0.0, dR = 0.0, dA = 0.0, dS = 0.0, dB = 0.0
-        for k in 0..<logTerms.count {
-            let w = exp(logTerms[k] - top)
+            let term = rule.logWeights[k] - (p.r + x) * la - (p.s + 1) * lb + v
+            if term > top {
+                let scale = exp(top - term)
+                total *= scale; dR *= scale; dA *= scale; dS *= scale; dB *= scale
+                top = term
+            }
+            let w = exp(term - top)
             total += w
-            dR += w * factors[k].0; dA += w * factors[k].1; dS += w * factors[k].2; dB += w * factors[k].3
+            dR -= w * la
+            dA -= w * (p.r + x) / (p.alpha + y)
+            dS -= w * lb
+            dB -= w * (p.s + 1) / (p.beta + y)
         }
         return Integral(logI: top + log(total) + log(half), dR: dR / total, dAlpha: dA / total, dS: dS / total, dBeta: dB / total)
     }
