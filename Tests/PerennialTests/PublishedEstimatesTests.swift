@@ -37,7 +37,7 @@ import Testing
 
     @Test("BG/BB on the donations: α 1.204, β 0.750, γ 0.657, δ 2.783, LL −33,225.6 (FHS 2010)")
     func bgbbDonations() throws {
-        guard let path = SharedDatasets.path("cdnow/donations.csv") else { print("skipped: donations.csv is absent"); return }
+        let path = Fixtures.path("donations.csv")
         let rows = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",").map { Double($0)! } }
         let fit = BGBB.fit(frequency: rows.map { $0[0] }, recency: rows.map { $0[1] }, opportunities: rows.map { $0[2] }, weight: rows.map { $0[3] })
         print(fit)
