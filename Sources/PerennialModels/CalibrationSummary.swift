@@ -23,6 +23,10 @@ public struct CalibrationSummary: Sendable {
     public var averageSpend: [Double] = []
     /// Purchase days in the holdout period.
     public var holdoutPurchases: [Double] = []
+    /// Days from the last calibration purchase to the calibration end.
+    public var daysSilent: [Int] = []
+    /// Median gap between consecutive calibration purchase days, in days (`nil` with one purchase day).
+    public var medianGapDays: [Double?] = []
     /// Every holdout purchase day as days after the calibration end (1 = the first holdout day), for
     /// tracking series.
     public var holdoutDayOffsets: [Int] = []
@@ -57,6 +61,7 @@ public struct CalibrationSummary: Sendable {
             let history = orders[customer]
             guard let first = history.first?.day, first <= endDay else { continue }
             var days = 0, lastDay = first, holdout = 0
+            var gaps: [Int] = []
             var repeatSpend: Int64 = 0, currentDay = Int.min, currentAmount: Int64 = 0
             var repeatDays = 0
             func closeDay() {
@@ -71,6 +76,7 @@ public struct CalibrationSummary: Sendable {
                     currentDay = day
                     currentAmount = 0
                     if day <= endDay {
+                        if days > 0 { gaps.append(day - lastDay) }
                         days += 1
                         lastDay = day
                     } else {
@@ -87,6 +93,10 @@ public struct CalibrationSummary: Sendable {
             age.append(Double(endDay - first) / unitDays)
             averageSpend.append(repeatDays == 0 ? 0 : Double(repeatSpend) / Double(repeatDays) / minorPerMajor)
             holdoutPurchases.append(Double(holdout))
+            daysSilent.append(endDay - lastDay)
+            gaps.sort()
+            medianGapDays.append(gaps.isEmpty ? nil : gaps.count % 2 == 1 ? Double(gaps[gaps.count / 2])
+                : Double(gaps[gaps.count / 2 - 1] + gaps[gaps.count / 2]) / 2)
         }
     }
 }

@@ -65,6 +65,9 @@ public enum MaximumLikelihood {
         if !result.converged {
             warnings.append("the fit did not converge (\(result.message); gradient norm \(result.gradientNorm)); the estimates may be off")
         }
+        for (i, value) in theta.enumerated() where value < 1e-4 || value > 1e4 {
+            warnings.append("\(names[i]) went to the edge of its range (\(format(value))): the data do not support this part of the model (for BG/NBD with a → 0 or b → ∞: no dropout is visible, and the model reduces to the NBD)")
+        }
         let errors = standardErrors(theta, logLikelihood)
         if let errors {
             for (i, error) in errors.enumerated() where error > 2 * theta[i] {

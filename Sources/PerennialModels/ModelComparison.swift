@@ -36,6 +36,31 @@ public enum ModelComparison {
         }
     }
 
+    /// Fits one model on the split and scores churn rules with it: the fixed silence window against the
+    /// cadence-aware rule.
+    public static func churnRules(_ table: TransactionTable, calibrationEnd: CivilDate, holdoutEnd: CivilDate,
+                                  calendar: StoreCalendar, unitDays: Double, model: PurchaseModel,
+                                  rules: [ChurnRule]) -> [ChurnRuleReport] {
+        let summary = CalibrationSummary(table: table, calibrationEnd: calibrationEnd, holdoutEnd: holdoutEnd,
+                                         calendar: calendar, unitDays: unitDays)
+        let fitted = FittedModel(purchase: model.fit(summary.histories), spend: nil, unitDays: unitDays,
+                                 calibrationEnd: calibrationEnd.description)
+        var reports = rules.map { ChurnRuleReport(rule: $0, model: fitted, summary: summary) }
+        // The fixed window with the same recall as the cadence-aware rule: the fair comparison of false flags.
+        if let cadence = reports.first(where: { _ in true }).flatMap({ _ in zip(rules, reports).first { if case .cadenceAware = $0.0 { return true } else { return false } }?.1 }) {
+            var matched: ChurnRuleReport?
+            for days in stride(from: 730, through: 1, by: -1) {
+                let report = ChurnRuleReport(rule: .fixedSilence(days: days), model: fitted, summary: summary)
+                if report.recall >= cadence.recall { matched = report; break }
+            }
+            if var matched {
+                matched.rule += " (the fixed window with at least the cadence rule's recall)"
+                reports.append(matched)
+            }
+        }
+        return reports
+    }
+
     /// The best report: the lowest per-customer mean absolute error, then the lowest RMSE.
     public static func best(_ reports: [HoldoutReport]) -> HoldoutReport? {
         reports.min { ($0.mae, $0.rmse) < ($1.mae, $1.rmse) }

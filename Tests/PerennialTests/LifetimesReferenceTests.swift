@@ -100,3 +100,32 @@ import Testing
         #expect(abs(report.deciles.reduce(0) { $0 + $1.observedPurchase * Double($1.customers) } - buyers) < 1e-6)
     }
 }
+
+@Suite struct ChurnRuleTests {
+    @Test("the cadence-aware rule keeps a yearly buyer and flags an overdue weekly buyer")
+    func cadence() {
+        let rule = ChurnRule.cadenceAware(multiple: 3, floorDays: 60, fallbackDays: 90, aliveFloor: 0.3)
+        // Yearly buyer, 4 purchases, silent 120 days: not lost (window 3 × 365 days).
+        #expect(!rule.flags(daysSilent: 120, repeatPurchases: 3, medianGap: 365, probabilityAlive: 0.6))
+        #expect(ChurnRule.fixedSilence(days: 90).flags(daysSilent: 120, repeatPurchases: 3, medianGap: 365, probabilityAlive: 0.6))
+        // Weekly buyer silent 70 days: lost (window max(60, 21) = 60), though the 90-day rule keeps them.
+        #expect(rule.flags(daysSilent: 70, repeatPurchases: 20, medianGap: 7, probabilityAlive: 0.6))
+        #expect(!ChurnRule.fixedSilence(days: 90).flags(daysSilent: 70, repeatPurchases: 20, medianGap: 7, probabilityAlive: 0.6))
+        // Two purchase days: one gap tells no cadence, so the fixed window applies.
+        #expect(rule.flags(daysSilent: 95, repeatPurchases: 1, medianGap: 300, probabilityAlive: 0.6))
+        // A low P(alive) flags after the shortest window.
+        #expect(rule.flags(daysSilent: 61, repeatPurchases: 3, medianGap: 365, probabilityAlive: 0.1))
+    }
+
+    @Test("CDNOW 39 + 39 weeks: the rules' counts add up, and the matched fixed window reaches the cadence rule's recall")
+    func holdoutCounts() {
+        let rules: [ChurnRule] = [.fixedSilence(days: 90), .cadenceAware(multiple: 3, floorDays: 60, fallbackDays: 90, aliveFloor: 0.3)]
+        let reports = ModelComparison.churnRules(HoldoutTests.table, calibrationEnd: CivilDate(year: 1997, month: 9, day: 30),
+                                                 holdoutEnd: CivilDate(year: 1998, month: 6, day: 30), calendar: .utc, unitDays: 7,
+                                                 model: .bgnbd, rules: rules)
+        #expect(reports.count == 3)
+        // 2,357 customers, of whom 1,673 did not buy in the holdout (2,357 − 684 buyers).
+        #expect(reports.allSatisfy { $0.lost == 1_673 && $0.flagged == $0.truePositives + $0.falseFlags })
+        #expect(reports[2].recall >= reports[1].recall)
+    }
+}

@@ -37,11 +37,24 @@ struct Evaluate: AsyncParsableCommand {
     @Flag(help: "Print JSON: calibration_end, holdout_end, best and one report per model.")
     var json = false
 
+    @Option(help: "Churn rules: the fixed silence window in days…")
+    var churnDays: Int = 90
+
+    @Option(help: "…the cadence-aware rule's multiple of the customer's own median gap between purchases…")
+    var gapMultiple: Double = 3
+
+    @Option(help: "…its shortest window in days…")
+    var floorDays: Int = 60
+
+    @Option(help: "…and the P(alive) below which a customer silent for the shortest window is lost.")
+    var aliveFloor: Double = 0.3
+
     struct Output: Encodable {
         var calibration_end: String
         var holdout_end: String
         var best: String?
         var models: [HoldoutReport]
+        var churn_rules: [ChurnRuleReport]
     }
 
     func run() async throws {
@@ -65,12 +78,18 @@ struct Evaluate: AsyncParsableCommand {
         let reports = ModelComparison.evaluate(loaded.table, calibrationEnd: calibration, holdoutEnd: holdout, calendar: calendar,
                                                unitDays: timeUnit.days, models: models)
         let best = ModelComparison.best(reports)
+        let rules: [ChurnRule] = [.fixedSilence(days: churnDays),
+                                  .cadenceAware(multiple: gapMultiple, floorDays: floorDays, fallbackDays: churnDays, aliveFloor: aliveFloor)]
+        let churn = ModelComparison.churnRules(loaded.table, calibrationEnd: calibration, holdoutEnd: holdout, calendar: calendar,
+                                               unitDays: timeUnit.days, model: PurchaseModel(rawValue: best?.model ?? "bgnbd") ?? .bgnbd,
+                                               rules: rules)
         if json {
             print(try ReportJSON.encode(Output(calibration_end: calibration.description, holdout_end: holdout.description,
-                                                best: best?.model, models: reports)))
+                                                best: best?.model, models: reports, churn_rules: churn)))
             return
         }
         print(EvaluateText.render(reports, best: best, calibration: calibration, holdout: holdout, source: loaded.origin))
+        print(EvaluateText.churn(churn))
     }
 
     static func day(_ text: String, _ flag: String) throws -> CivilDate {
@@ -104,5 +123,15 @@ enum EvaluateText {
                          Formatting.decimal(d.predictedPurchases, places: 2), Formatting.decimal(d.actualPurchases, places: 2)])
         }
         return out + deciles.render() + "\n"
+    }
+
+    static func churn(_ reports: [ChurnRuleReport]) -> String {
+        var out = "Churn flags at the calibration end vs the holdout (lost = no purchase in the holdout)\n"
+        var table = TextTable(["rule", "flagged", "lost and flagged", "false flags", "recall", "precision"], leftColumns: [0])
+        for r in reports {
+            table.add([r.rule, Formatting.count(r.flagged), Formatting.count(r.truePositives), Formatting.count(r.falseFlags),
+                       Formatting.percent(r.recall), Formatting.percent(r.precision)])
+        }
+        return out + table.render() + "\n"
     }
 }
