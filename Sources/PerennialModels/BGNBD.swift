@@ -147,8 +147,17 @@ extension BGNBD {
             if x > 0 {
                 logAlphaTx = log(alpha + data.recency[i])
                 let a4 = c.logOdds - (r + x) * logAlphaTx
-                mix = Special.logAddExp(a3, a4)
-                w4 = exp(a4 - mix)
+                // log(e^{a3} + e^{a4}) and the share of e^{a4} from one exponential and one log1p.
+                let d = a4 - a3
+                if d <= 0 {
+                    let e = exp(d)
+                    mix = a3 + log1p(e)
+                    w4 = e / (1 + e)
+                } else {
+                    let e = exp(-d)
+                    mix = a4 + log1p(e)
+                    w4 = 1 / (1 + e)
+                }
             }
             let w3 = 1 - w4
             g[0] += w * (c.dR - w3 * logAlphaT - w4 * logAlphaTx)
