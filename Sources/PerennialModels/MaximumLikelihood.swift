@@ -60,7 +60,7 @@ public enum MaximumLikelihood {
         }
         let theta = result.x.map { exp($0) }
         var scratch = [Double](repeating: 0, count: n)
-        let ll = logLikelihood(theta, &scratch)
+        let ll = logLikelihood(theta, &scratch) // also the base gradient of the standard errors below
         var warnings: [String] = []
         if !result.converged {
             warnings.append("the fit did not converge (\(result.message); gradient norm \(result.gradientNorm)); the estimates may be off")
@@ -81,19 +81,20 @@ public enum MaximumLikelihood {
                          warnings: warnings, observations: observations)
     }
 
-    /// Standard errors from central differences of the analytic gradient (the observed information).
+    /// Standard errors from forward differences of the analytic gradient (the observed information):
+    /// one extra gradient evaluation per parameter.
     static func standardErrors(_ theta: [Double], _ logLikelihood: ([Double], inout [Double]) -> Double) -> [Double]? {
         let n = theta.count
+        var base = [Double](repeating: 0, count: n)
+        _ = logLikelihood(theta, &base)
         var hessian = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
         for j in 0..<n {
-            let h = 1e-5 * max(1e-3, abs(theta[j]))
-            var plus = theta, minus = theta
+            let h = 1e-6 * max(1e-3, abs(theta[j]))
+            var plus = theta
             plus[j] += h
-            minus[j] -= h
-            var gPlus = [Double](repeating: 0, count: n), gMinus = [Double](repeating: 0, count: n)
+            var gPlus = [Double](repeating: 0, count: n)
             _ = logLikelihood(plus, &gPlus)
-            _ = logLikelihood(minus, &gMinus)
-            for i in 0..<n { hessian[i][j] = (gPlus[i] - gMinus[i]) / (2 * h) }
+            for i in 0..<n { hessian[i][j] = (gPlus[i] - base[i]) / h }
         }
         // Symmetrise, then invert the information matrix −H.
         var information = hessian
