@@ -20,6 +20,12 @@ public struct StoreGeneratorConfig: Sendable {
     public var cancellationShare: Double
     /// The store's UTC offset in hours; orders happen in local daytime and are written in UTC.
     public var utcOffsetHours: Int
+    /// BG/NBD purchase rates: Gamma with shape r and scale 1/α, α in days (0.8 and 25 by default).
+    public var rateShape = 0.8
+    public var rateScaleDays = 25.0
+    /// BG/NBD dropout probabilities: Beta(a, b) (0.6 and 3 by default).
+    public var dropoutA = 0.6
+    public var dropoutB = 3.0
 
     /// A store of `customers` customers over two years from 2024-01-01, priced in CNY.
     public init(customers: Int, seed: UInt64 = 7, start: CivilDate = CivilDate(year: 2024, month: 1, day: 1), days: Int = 730,
@@ -55,8 +61,9 @@ public struct GeneratorSummary: Sendable, Codable {
 ///
 /// Customers arrive over the period (more of them later, as a growing store does). Each buys as in the
 /// BG/NBD story (Fader, Hardie & Lee 2005): while alive, purchases follow a Poisson process whose rate is
-/// Gamma(0.8, 1/25 per day) across customers, and after each purchase the customer drops out with a
-/// probability that is Beta(0.6, 3) across customers. Order values are Gamma-distributed around each
+/// Gamma(r 0.8, α 25 days) across customers, and after each repeat purchase the customer drops out with
+/// a probability p that is Beta(a 0.6, b 3) across customers — so a BG/NBD fit in weeks should find
+/// r ≈ 0.8, α ≈ 3.57, a ≈ 0.6, b ≈ 3 (purchases on one day merge into one purchase day, a small bias). Order values are Gamma-distributed around each
 /// customer's own mean, itself Gamma across customers (the Gamma-Gamma spend model). Baskets are filled
 /// from a catalog of products in 12 categories with Zipf-like popularity. Customers prefer one channel
 /// (app, mini-program, web, store). Some orders are guest checkouts; some are cancelled a few days later.
@@ -106,8 +113,8 @@ public struct StoreGenerator {
         for c in 0..<config.customers {
             let customerID = String(100_000 + c)
             let acquired = horizon * random.uniform().squareRoot()
-            let rate = random.gamma(shape: 0.8, scale: 1.0 / 25)
-            let dropout = random.beta(0.6, 3.0)
+            let rate = random.gamma(shape: config.rateShape, scale: 1.0 / config.rateScaleDays)
+            let dropout = random.beta(config.dropoutA, config.dropoutB)
             let meanSpend = random.gamma(shape: 3, scale: 180.0 / 3)
             let channel = pick(Self.channelWeights, &random)
             let country = Self.countries[Int(random.next() % UInt64(Self.countries.count))]
@@ -146,9 +153,10 @@ public struct StoreGenerator {
                         summary.cancellations += 1
                     }
                 }
-                // Drop out after this purchase, or wait for the next one.
-                if random.uniform() < dropout { break }
-                day += max(1, random.exponential(rate: rate).rounded(.down))
+                // BG/NBD: after each repeat purchase the customer drops out with probability p; otherwise
+                // the next purchase comes after an exponential wait (days, fractional).
+                if day > acquired && random.uniform() < dropout { break }
+                day += random.exponential(rate: rate)
             }
         }
         try out.flush(write)

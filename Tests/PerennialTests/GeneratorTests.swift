@@ -2,6 +2,7 @@ import Foundation
 import PerennialCore
 import PerennialGenerator
 import PerennialIngestion
+import PerennialModels
 import PerennialTestSupport
 import Testing
 
@@ -68,5 +69,31 @@ import Testing
         #expect(report.kpis.customers <= 2_000 && report.kpis.customers > 1_900)
         #expect(report.kpis.repurchaseRate > 0.3 && report.kpis.repurchaseRate < 0.9)
         #expect(Set(report.profiles.map(\.stage)).isSuperset(of: [.new, .active, .churned]))
+    }
+}
+
+@Suite struct GeneratorRecoveryTests {
+    @Test("a BG/NBD fit on a generated store recovers the generator's r 0.8, α 70 days = 10 weeks, a 0.6, b 3")
+    func recovery() throws {
+        let directory = try TemporaryDirectory()
+        var config = StoreGeneratorConfig(customers: 30_000, seed: 11)
+        config.guestShare = 0            // guest checkouts would hide purchases from their customers
+        config.cancellationShare = 0
+        // Slower buyers than the default store, so that two purchases rarely share a day (the summary
+        // counts purchase days, as lifetimes does).
+        config.rateScaleDays = 70
+        let (text, _) = GeneratorTests.generate(config)
+        let path = try directory.write("store.csv", bytes: text)
+        let table = try OrderFileReader(path: path, options: ImportOptions(format: .generic, details: false, quarantinePath: "/dev/null")).readTable().table
+        let end = CivilDate(dayNumber: config.start.dayNumber + config.days - 1)
+        // Purchase days in the store's zone (UTC+8), as the generator places them.
+        let summary = CalibrationSummary(table: table, calibrationEnd: end, calendar: StoreCalendar(identifier: "Asia/Shanghai")!)
+        let fit = BGNBD.fit(summary.histories)
+        print(fit)
+        let truth = [0.8, 10, 0.6, 3.0]
+        let errors = try #require(fit.standardErrors)
+        for i in 0..<4 {
+            #expect(abs(fit.parameters[i] - truth[i]) < 3 * errors[i], "\(fit.parameterNames[i]): \(fit.parameters[i]) ± \(errors[i]) vs \(truth[i])")
+        }
     }
 }
