@@ -3,6 +3,7 @@ import Foundation
 import PerennialCore
 import PerennialGenerator
 import PerennialIngestion
+import PerennialModels
 import PerennialStorage
 
 struct Demo: AsyncParsableCommand {
@@ -27,6 +28,34 @@ struct Demo: AsyncParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    /// Fits BG/NBD and Gamma-Gamma (saved in the store) and lists the valuable customers most likely
+    /// lost: revenue to date × churn risk (1 − P(alive)).
+    static func atRisk(store: SQLiteOrderStore, table: TransactionTable, report: LifecycleReport) async throws -> String {
+        let calendar = StoreCalendar(identifier: "Asia/Shanghai")!
+        let model = try await ModelLoader.latestOrFit(store: store, table: table, calendar: calendar)
+        let scores = ModelLoader.score(model: model, table: table, calendar: calendar, horizonDays: 90, months: 12, discount: 0.01, margin: 1)
+        let revenue = Dictionary(uniqueKeysWithValues: report.profiles.map { ($0.customerID, $0.revenueMinor) })
+        let p = model.purchase
+        var out = "Models: BG/NBD " + zip(p.parameterNames, p.parameters).map { "\($0) \(Formatting.decimal($1, places: 3))" }.joined(separator: ", ")
+        out += " (in weeks; the generator drew from r 0.8, alpha 3.571, a 0.6, b 3)\n"
+        out += "Valuable customers most likely lost: revenue to date × churn risk\n"
+        struct Row { var id: String, alive: Double, revenue: Int64, clv: Double
+            var atRisk: Double { Double(revenue) * (1 - alive) } }
+        var rows: [Row] = []
+        for i in scores.indices {
+            let id = table.customerIDs[Int(scores.customers[i])]
+            let clv = scores.lifetimeValue.isEmpty ? 0 : scores.lifetimeValue[i]
+            rows.append(Row(id: id, alive: scores.probabilityAlive[i], revenue: revenue[id] ?? 0, clv: clv))
+        }
+        rows.sort { $0.atRisk > $1.atRisk }
+        var text = TextTable(["customer", "revenue", "P(alive)", "churn risk", "12-month CLV"])
+        for row in rows.prefix(5) {
+            text.add([row.id, Formatting.money(row.revenue, table.currency), Formatting.percent(row.alive),
+                      Formatting.percent(1 - row.alive), Formatting.decimal(row.clv, places: 2)])
+        }
+        return out + text.render() + "\n"
+    }
+
     func run() async throws {
         let csv = db + ".orders.csv"
         let config = StoreGeneratorConfig(customers: customers, seed: seed)
@@ -48,7 +77,8 @@ struct Demo: AsyncParsableCommand {
             print(try ReportJSON.encode(ReportJSON.analysis(report, source: origin)))
         } else {
             print(ReportText.analysis(report, source: origin, asOfNote: " (the day after the last order)"))
-            print("Next: perennial customers --db \(db) --stage declining   ·   perennial customer 100007 --db \(db)")
+            print(try await Self.atRisk(store: store, table: table, report: report))
+            print("Next: perennial customers --db \(db) --stage declining   ·   perennial customer 100007 --db \(db)   ·   perennial evaluate --db \(db)")
         }
     }
 }
