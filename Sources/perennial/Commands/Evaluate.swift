@@ -28,11 +28,7 @@ struct Evaluate: AsyncParsableCommand {
     @Option(help: "bgnbd, mbgnbd, pnbd or all.")
     var model: String = "all"
 
-    @Option(help: "The model's time unit: week or day.")
-    var timeUnit: Fit.TimeUnit = .week
-
-    @Option(help: "The store's time zone for purchase days (default: the database's setting, else UTC).")
-    var timezone: String?
+    @OptionGroup var time: ModelTimeOptions
 
     @Flag(help: "Print JSON: calibration_end, holdout_end, best and one report per model.")
     var json = false
@@ -67,21 +63,20 @@ struct Evaluate: AsyncParsableCommand {
             throw ValidationError("--model '\(model)' is not one of bgnbd, mbgnbd, pnbd, all.")
         }
         let loaded = try await TableLoader.load(file: file, format: format, database: database)
-        let zone = timezone ?? loaded.storeTimeZone ?? "UTC"
-        guard let calendar = StoreCalendar(identifier: zone) else { throw ValidationError("--timezone '\(zone)' is not a known time zone.") }
+        let calendar = try time.calendar(storeTimeZone: loaded.storeTimeZone)
         let split = ModelComparison.defaultSplit(loaded.table, calendar: calendar)
-        let calibration = try calibrationEnd.map { try Self.day($0, "--calibration-end") } ?? split.calibrationEnd
-        let holdout = try holdoutEnd.map { try Self.day($0, "--holdout-end") } ?? split.holdoutEnd
+        let calibration = try calibrationEnd.map { try ModelTimeOptions.day($0, flag: "--calibration-end") } ?? split.calibrationEnd
+        let holdout = try holdoutEnd.map { try ModelTimeOptions.day($0, flag: "--holdout-end") } ?? split.holdoutEnd
         guard holdout > calibration else {
             throw ValidationError("the holdout must end after the calibration period (\(calibration) → \(holdout)).")
         }
         let reports = ModelComparison.evaluate(loaded.table, calibrationEnd: calibration, holdoutEnd: holdout, calendar: calendar,
-                                               unitDays: timeUnit.days, models: models)
+                                               unitDays: time.timeUnit.days, models: models)
         let best = ModelComparison.best(reports)
         let rules: [ChurnRule] = [.fixedSilence(days: churnDays),
                                   .cadenceAware(multiple: gapMultiple, floorDays: floorDays, fallbackDays: churnDays, aliveFloor: aliveFloor)]
         let churn = ModelComparison.churnRules(loaded.table, calibrationEnd: calibration, holdoutEnd: holdout, calendar: calendar,
-                                               unitDays: timeUnit.days, model: PurchaseModel(rawValue: best?.model ?? "bgnbd") ?? .bgnbd,
+                                               unitDays: time.timeUnit.days, model: PurchaseModel(rawValue: best?.model ?? "bgnbd") ?? .bgnbd,
                                                rules: rules)
         if json {
             print(try ReportJSON.encode(Output(calibration_end: calibration.description, holdout_end: holdout.description,
@@ -90,11 +85,6 @@ struct Evaluate: AsyncParsableCommand {
         }
         print(EvaluateText.render(reports, best: best, calibration: calibration, holdout: holdout, source: loaded.origin))
         print(EvaluateText.churn(churn))
-    }
-
-    static func day(_ text: String, _ flag: String) throws -> CivilDate {
-        guard let date = Generate.parseDay(text) else { throw ValidationError("\(flag) '\(text)' is not a date YYYY-MM-DD.") }
-        return date
     }
 }
 
@@ -126,7 +116,7 @@ enum EvaluateText {
     }
 
     static func churn(_ reports: [ChurnRuleReport]) -> String {
-        var out = "Churn flags at the calibration end vs the holdout (lost = no purchase in the holdout)\n"
+        let out = "Churn flags at the calibration end vs the holdout (lost = no purchase in the holdout)\n"
         var table = TextTable(["rule", "flagged", "lost and flagged", "false flags", "recall", "precision"], leftColumns: [0])
         for r in reports {
             table.add([r.rule, Formatting.count(r.flagged), Formatting.count(r.truePositives), Formatting.count(r.falseFlags),

@@ -31,11 +31,7 @@ struct Fit: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Last day of the calibration period (default: the day of the last order).", valueName: "YYYY-MM-DD"))
     var calibrationEnd: String?
 
-    @Option(help: "The model's time unit: week or day.")
-    var timeUnit: TimeUnit = .week
-
-    @Option(help: "The store's time zone for purchase days (default: the database's setting, else UTC).")
-    var timezone: String?
+    @OptionGroup var time: ModelTimeOptions
 
     @Option(help: "L2 penalty on the parameters (0: plain maximum likelihood).")
     var penalty: Double = 0
@@ -47,10 +43,6 @@ struct Fit: AsyncParsableCommand {
         case bgnbd, mbgnbd, pnbd, bgbb, auto
     }
 
-    enum TimeUnit: String, ExpressibleByArgument, CaseIterable {
-        case week, day
-        var days: Double { self == .week ? 7 : 1 }
-    }
 
     func validate() throws {
         if penalty < 0 { throw ValidationError("--penalty must be 0 or more (got \(penalty)).") }
@@ -75,7 +67,7 @@ struct Fit: AsyncParsableCommand {
             let (table, calendar) = input.table!
             let split = ModelComparison.defaultSplit(table, calendar: calendar)
             let reports = ModelComparison.evaluate(table, calibrationEnd: split.calibrationEnd, holdoutEnd: split.holdoutEnd,
-                                                   calendar: calendar, unitDays: timeUnit.days, models: PurchaseModel.allCases, penalty: penalty)
+                                                   calendar: calendar, unitDays: time.timeUnit.days, models: PurchaseModel.allCases, penalty: penalty)
             let best = PurchaseModel(rawValue: ModelComparison.best(reports)?.model ?? "bgnbd") ?? .bgnbd
             let summaryLine = reports.map { "\($0.model) \(String(format: "%.4f", $0.mae))" }.joined(separator: ", ")
             Terminal.note("auto: holdout MAE with calibration to \(split.calibrationEnd) and holdout to \(split.holdoutEnd): \(summaryLine); fitting \(best.rawValue)")
@@ -91,11 +83,11 @@ struct Fit: AsyncParsableCommand {
             correlation = GammaGamma.frequencySpendCorrelation(frequency: input.frequency, averageSpend: monetary)
         }
         let seconds = Date().timeIntervalSince(started)
-        let unit = model == .bgbb ? "opportunity" : timeUnit.rawValue
+        let unit = model == .bgbb ? "opportunity" : time.timeUnit.rawValue
         if file == nil && summary == nil && model != .bgbb {
             // Keep the fit with the store: predict and customers --json score with it.
             let store = try database.open(create: false)
-            try await store.saveModel(FittedModel(purchase: result, spend: spend, unitDays: timeUnit.days,
+            try await store.saveModel(FittedModel(purchase: result, spend: spend, unitDays: time.timeUnit.days,
                                                   calibrationEnd: input.calibrationEnd ?? ""),
                                       fittedAt: Int64(Date().timeIntervalSince1970))
             if !json { Terminal.note("saved the fit in \(database.path); perennial predict and perennial customers --json now use it") }
@@ -129,16 +121,10 @@ struct Fit: AsyncParsableCommand {
                          weights: file.weights, source: summary, calibrationEnd: nil, table: nil)
         }
         let loaded = try await TableLoader.load(file: file, format: format, database: database)
-        let zone = timezone ?? loaded.storeTimeZone ?? "UTC"
-        guard let calendar = StoreCalendar(identifier: zone) else { throw ValidationError("--timezone '\(zone)' is not a known time zone.") }
-        let end: CivilDate
-        if let calibrationEnd {
-            guard let date = Generate.parseDay(calibrationEnd) else { throw ValidationError("--calibration-end '\(calibrationEnd)' is not a date YYYY-MM-DD.") }
-            end = date
-        } else {
-            end = calendar.date(of: loaded.table.orderTime.max() ?? 0)
-        }
-        let summary = CalibrationSummary(table: loaded.table, calibrationEnd: end, calendar: calendar, unitDays: timeUnit.days)
+        let calendar = try time.calendar(storeTimeZone: loaded.storeTimeZone)
+        let end = try calibrationEnd.map { try ModelTimeOptions.day($0, flag: "--calibration-end") }
+            ?? calendar.date(of: loaded.table.orderTime.max() ?? 0)
+        let summary = CalibrationSummary(table: loaded.table, calibrationEnd: end, calendar: calendar, unitDays: time.timeUnit.days)
         guard !summary.frequency.isEmpty else { throw ValidationError("no customer bought on or before \(end); choose a later --calibration-end.") }
         return Input(frequency: summary.frequency, recency: summary.recency, age: summary.age, monetary: summary.averageSpend,
                      weights: nil, source: loaded.origin, calibrationEnd: end.description, table: (loaded.table, calendar))

@@ -36,19 +36,13 @@ struct Generate: AsyncParsableCommand {
     func validate() throws {
         if customers < 1 { throw ValidationError("--customers must be at least 1 (got \(customers)).") }
         if days < 1 { throw ValidationError("--days must be at least 1 (got \(days)).") }
-        if Self.parseDay(start) == nil { throw ValidationError("--start '\(start)' is not a date YYYY-MM-DD.") }
+        _ = try ModelTimeOptions.day(start, flag: "--start")
         if currency.count != 3 { throw ValidationError("--currency '\(currency)' is not a 3-letter ISO code.") }
     }
 
-    static func parseDay(_ text: String) -> CivilDate? {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
-        let date = CivilDate(year: parts[0], month: parts[1], day: parts[2])
-        return date.isValid ? date : nil
-    }
 
     func run() async throws {
-        let config = StoreGeneratorConfig(customers: customers, seed: seed, start: Self.parseDay(start)!, days: days, currency: Currency(currency))
+        let config = StoreGeneratorConfig(customers: customers, seed: seed, start: try ModelTimeOptions.day(start, flag: "--start"), days: days, currency: Currency(currency))
         let summary = try Self.write(config: config, to: out)
         Terminal.note("wrote \(out): \(Formatting.count(summary.lines)) lines, \(Formatting.count(summary.orders)) orders, \(Formatting.count(summary.customers)) customers (\(Formatting.count(summary.guestOrders)) guest orders, \(Formatting.count(summary.cancellations)) cancellations)")
     }

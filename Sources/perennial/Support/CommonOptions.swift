@@ -113,3 +113,34 @@ struct AnalysisFlags: ParsableArguments {
         return AnalysisOptions(asOf: asOfInstant, calendar: calendar, stageRules: rules, cohortPeriod: period)
     }
 }
+
+/// The time settings of model commands (`fit`, `evaluate`): the model's time unit and the store's zone
+/// for purchase days.
+struct ModelTimeOptions: ParsableArguments {
+    @Option(help: "The model's time unit: week or day.")
+    var timeUnit: TimeUnit = .week
+
+    @Option(help: "The store's time zone for purchase days (default: the database's setting, else UTC).")
+    var timezone: String?
+
+    enum TimeUnit: String, ExpressibleByArgument, CaseIterable {
+        case week, day
+        /// Days per unit.
+        var days: Double { self == .week ? 7 : 1 }
+    }
+
+    /// The calendar in force, given the store's own time zone setting.
+    func calendar(storeTimeZone: String?) throws -> StoreCalendar {
+        let zone = timezone ?? storeTimeZone ?? "UTC"
+        guard let calendar = StoreCalendar(identifier: zone) else { throw ValidationError("--timezone '\(zone)' is not a known time zone.") }
+        return calendar
+    }
+
+    /// Parses a `YYYY-MM-DD` option value, naming the flag when it is not a date.
+    static func day(_ text: String, flag: String) throws -> CivilDate {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        let date = parts.count == 3 ? CivilDate(year: parts[0], month: parts[1], day: parts[2]) : nil
+        guard let date, date.isValid else { throw ValidationError("\(flag) '\(text)' is not a date YYYY-MM-DD.") }
+        return date
+    }
+}
