@@ -41,8 +41,9 @@ extension OrderFileReader {
                 slots.signal()
             }
         } catch {
+            // Wake the reading thread whatever it is waiting for; it sees the flag and ends.
             stop.set()
-            slots.signal()
+            for _ in 0..<8 { slots.signal() }
             throw error
         }
         return summary
