@@ -118,9 +118,96 @@ extension BGNBD {
     ///   - penalty: optional L2 penalty on the parameters (0 for plain maximum likelihood).
     public static func fit(_ data: PurchaseHistories, penalty: Double = 0, start: Parameters = Parameters(r: 1, alpha: 1, a: 1, b: 1)) -> FitResult {
         let grouped = FrequencyGroups(data)
-        return MaximumLikelihood.fit(model: "bgnbd", names: parameterNames, start: start.vector, observations: data.totalWeight, penalty: penalty) { v, g in
+        guard penalty == 0 else {
+            return MaximumLikelihood.fit(model: "bgnbd", names: parameterNames, start: start.vector, observations: data.totalWeight, penalty: penalty) { v, g in
+                logLikelihood(Parameters(v), grouped, gradient: &g)
+            }
+        }
+        let newton = Newton.fit(model: "bgnbd", names: parameterNames, start: start.vector, observations: data.totalWeight) { v, g, h in
+            logLikelihood(Parameters(v), grouped, gradient: &g, hessian: &h)
+        }
+        if newton.converged { return newton }
+        // Newton stalled (a surface it cannot model well): L-BFGS from where it stopped.
+        return MaximumLikelihood.fit(model: "bgnbd", names: parameterNames, start: newton.parameters, observations: data.totalWeight) { v, g in
             logLikelihood(Parameters(v), grouped, gradient: &g)
         }
+    }
+
+    /// The total log-likelihood with its gradient and Hessian (4 × 4, row-major) in (r, α, a, b).
+    ///
+    /// Per customer, mix = log(e^{A₃} + δe^{A₄}) has Hessian w₃H₃ + w₄H₄ + w₃w₄(∇A₃ − ∇A₄)(∇A₃ − ∇A₄)ᵀ;
+    /// the x-only terms contribute trigammas, once per distinct x.
+    static func logLikelihood(_ p: Parameters, _ data: FrequencyGroups, gradient: inout [Double], hessian: inout [Double]) -> Double {
+        let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b)
+        let logAlpha = log(alpha), logA = log(a)
+        let psiR = Special.digamma(r), psiB = Special.digamma(b), psiAB = Special.digamma(a + b)
+        let lgR = Special.logGamma(r), lgB = Special.logGamma(b), lgAB = Special.logGamma(a + b)
+        let triR = Special.trigamma(r), triB = Special.trigamma(b), triAB = Special.trigamma(a + b)
+        struct PerX { var constant, dR, dA, dB, logOdds, inverseB, hRR, hAA, hBB: Double }
+        let perX = data.values.map { x -> PerX in
+            let psiABX = Special.digamma(a + b + x), triABX = Special.trigamma(a + b + x)
+            return PerX(constant: Special.logGamma(r + x) - lgR + r * logAlpha + lgAB + Special.logGamma(b + x) - lgB - Special.logGamma(a + b + x),
+                        dR: Special.digamma(r + x) - psiR + logAlpha, dA: psiAB - psiABX,
+                        dB: psiAB + Special.digamma(b + x) - psiB - psiABX,
+                        logOdds: x > 0 ? logA - log(b + x - 1) : -.infinity, inverseB: x > 0 ? 1 / (b + x - 1) : 0,
+                        hRR: Special.trigamma(r + x) - triR, hAA: triAB - triABX, hBB: triAB + Special.trigamma(b + x) - triB - triABX)
+        }
+        // Accumulators: 0–3 gradient, then the 10 distinct Hessian entries rr rα ra rb αα αa αb aa ab bb.
+        var sums = [Double](repeating: 0, count: 14)
+        let total = MaximumLikelihood.sum(count: data.count, parameters: 14, gradient: &sums) { i, s in
+            let k = Int(data.group[i])
+            let x = data.values[k], w = data.weight[i]
+            let c = perX[k]
+            let alphaT = alpha + data.age[i]
+            let logAlphaT = log(alphaT)
+            let a3 = -(r + x) * logAlphaT
+            // ∇A₃ and ∇A₄ in (r, α, a, b).
+            let g3r = -logAlphaT, g3a = -(r + x) / alphaT
+            var mix = a3, w4 = 0.0
+            var g4r = 0.0, g4a = 0.0, g4A = 0.0, g4B = 0.0, alphaTx = 1.0
+            if x > 0 {
+                alphaTx = alpha + data.recency[i]
+                let logAlphaTx = log(alphaTx)
+                let a4 = c.logOdds - (r + x) * logAlphaTx
+                let d = a4 - a3
+                if d <= 0 {
+                    let e = exp(d)
+                    mix = a3 + log1p(e)
+                    w4 = e / (1 + e)
+                } else {
+                    let e = exp(-d)
+                    mix = a4 + log1p(e)
+                    w4 = 1 / (1 + e)
+                }
+                g4r = -logAlphaTx; g4a = -(r + x) / alphaTx; g4A = 1 / a; g4B = -c.inverseB
+            }
+            let w3 = 1 - w4
+            s[0] += w * (c.dR + w3 * g3r + w4 * g4r)
+            s[1] += w * (r / alpha + w3 * g3a + w4 * g4a)
+            s[2] += w * (c.dA + w4 * g4A)
+            s[3] += w * (c.dB + w4 * g4B)
+            // Hessian of the constant part and of mix.
+            let cross = w3 * w4
+            let dr = g3r - g4r, da = g3a - g4a, dA = -g4A, dB = -g4B
+            s[4] += w * (c.hRR + cross * dr * dr)
+            s[5] += w * (1 / alpha - w3 / alphaT - (x > 0 ? w4 / alphaTx : 0) + cross * dr * da)
+            s[6] += w * (cross * dr * dA)
+            s[7] += w * (cross * dr * dB)
+            s[8] += w * (-r / (alpha * alpha) + w3 * (r + x) / (alphaT * alphaT) + (x > 0 ? w4 * (r + x) / (alphaTx * alphaTx) : 0) + cross * da * da)
+            s[9] += w * (cross * da * dA)
+            s[10] += w * (cross * da * dB)
+            s[11] += w * (c.hAA - (x > 0 ? w4 / (a * a) : 0) + cross * dA * dA)
+            s[12] += w * (c.hAA + cross * dA * dB)
+            s[13] += w * (c.hBB + (x > 0 ? w4 * c.inverseB * c.inverseB : 0) + cross * dB * dB)
+            return w * (c.constant + mix)
+        }
+        for i in 0..<4 { gradient[i] = sums[i] }
+        let upper = [(0, 0, 4), (0, 1, 5), (0, 2, 6), (0, 3, 7), (1, 1, 8), (1, 2, 9), (1, 3, 10), (2, 2, 11), (2, 3, 12), (3, 3, 13)]
+        for (i, j, k) in upper {
+            hessian[i * 4 + j] = sums[k]
+            hessian[j * 4 + i] = sums[k]
+        }
+        return total
     }
 
     /// The total log-likelihood of grouped data with its gradient (the per-customer terms of
@@ -166,6 +253,13 @@ extension BGNBD {
             g[3] += w * (c.dB - w4 * c.inverseB)
             return w * (c.constant + mix)
         }
+    }
+}
+
+extension BGNBD {
+    /// The grouped log-likelihood with gradient and Hessian, exposed for tests.
+    public static func logLikelihoodForTesting(_ p: Parameters, _ data: PurchaseHistories, gradient: inout [Double], hessian: inout [Double]) -> Double {
+        logLikelihood(p, FrequencyGroups(data), gradient: &gradient, hessian: &hessian)
     }
 }
 

@@ -34,6 +34,20 @@ public enum Special {
         return result + log(x) - 0.5 * inverse - series
     }
 
+    /// The trigamma function ψ′(x) for x > 0: the recurrence ψ′(x) = ψ′(x + 1) + 1/x² up to x ≥ 10, then
+    /// the asymptotic series 1/x + 1/(2x²) + Σ B_2k / x^{2k+1} (A&S 6.4.12).
+    public static func trigamma(_ value: Double) -> Double {
+        var x = value
+        var result = 0.0
+        while x < 10 {
+            result += 1 / (x * x)
+            x += 1
+        }
+        let inverse = 1 / x, inverse2 = inverse * inverse
+        let series = inverse * (1 + inverse * (0.5 + inverse * (1.0 / 6 - inverse2 * (1.0 / 30 - inverse2 * (1.0 / 42 - inverse2 * (1.0 / 30 - inverse2 * (5.0 / 66)))))))
+        return result + series
+    }
+
     /// log(e^a + e^b) without overflow.
     @inlinable
     public static func logAddExp(_ a: Double, _ b: Double) -> Double {

@@ -103,3 +103,40 @@ import Testing
         }
     }
 }
+
+@Suite struct TrigammaTests {
+    @Test("trigamma: ψ′(1) = π²/6, ψ′(1/2) = π²/2, and the derivative of digamma")
+    func values() {
+        #expect(abs(Special.trigamma(1) - Double.pi * Double.pi / 6) < 1e-13)
+        #expect(abs(Special.trigamma(0.5) - Double.pi * Double.pi / 2) < 1e-12)
+        for x in [0.3, 2.5, 17.0, 250.0] {
+            let h = 1e-5 * x
+            let numeric = (Special.digamma(x + h) - Special.digamma(x - h)) / (2 * h)
+            #expect(abs(Special.trigamma(x) - numeric) < 1e-7 * max(1, Special.trigamma(x)))
+        }
+    }
+}
+
+@Suite struct HessianTests {
+    @Test("BG/NBD's analytic Hessian equals central differences of its analytic gradient")
+    func bgnbd() {
+        let data = PurchaseHistories(frequency: [0, 2, 1, 14, 250, 3, 0], recency: [0, 30.43, 1.71, 35, 38, 0.5, 0],
+                                     age: [38.86, 38.86, 38.86, 36, 39, 0.7, 12], weight: [3, 1, 2, 1, 1, 4, 2])
+        let p = BGNBD.Parameters(r: 0.24, alpha: 4.4, a: 0.79, b: 2.4)
+        var g = [Double](repeating: 0, count: 4), h = [Double](repeating: 0, count: 16)
+        _ = BGNBD.logLikelihoodForTesting(p, data, gradient: &g, hessian: &h)
+        for j in 0..<4 {
+            let step = 1e-6 * p.vector[j]
+            var plus = p.vector, minus = p.vector
+            plus[j] += step
+            minus[j] -= step
+            var gp = [Double](repeating: 0, count: 4), gm = [Double](repeating: 0, count: 4), scratch = [Double](repeating: 0, count: 16)
+            _ = BGNBD.logLikelihoodForTesting(.init(plus), data, gradient: &gp, hessian: &scratch)
+            _ = BGNBD.logLikelihoodForTesting(.init(minus), data, gradient: &gm, hessian: &scratch)
+            for i in 0..<4 {
+                let numeric = (gp[i] - gm[i]) / (2 * step)
+                #expect(abs(numeric - h[i * 4 + j]) <= 1e-5 * max(1, abs(numeric)), "H[\(i)][\(j)]: \(numeric) vs \(h[i * 4 + j])")
+            }
+        }
+    }
+}
