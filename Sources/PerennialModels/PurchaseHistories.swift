@@ -20,34 +20,44 @@ public struct PurchaseHistories: Sendable, Equatable {
     public var totalWeight: Double { weight.reduce(0, +) }
 
     /// Histories from per-customer values, collapsing identical rows.
-    /// - Complexity: O(n) expected (one hash per customer).
+    ///
+    /// An open-addressing table keyed by the three values' bit patterns (a multiply–xorshift hash, not
+    /// SipHash) finds the repeats: collapsing costs a few nanoseconds per customer even when, as with
+    /// continuous-time data, nothing repeats.
+    /// - Complexity: O(n) expected.
     public init(frequency: [Double], recency: [Double], age: [Double], weight: [Double]? = nil) {
         precondition(frequency.count == recency.count && recency.count == age.count, "columns of different lengths")
-        var index: [Key: Int] = [:]
-        index.reserveCapacity(frequency.count)
+        let n = frequency.count
+        var capacity = 16
+        while capacity < 2 * n { capacity <<= 1 }
+        let mask = capacity - 1
+        var slots = [Int32](repeating: -1, count: capacity)
         var f: [Double] = [], r: [Double] = [], a: [Double] = [], w: [Double] = []
-        for i in 0..<frequency.count {
-            let key = Key(x: frequency[i], tx: recency[i], t: age[i])
+        f.reserveCapacity(n); r.reserveCapacity(n); a.reserveCapacity(n); w.reserveCapacity(n)
+        for i in 0..<n {
+            let x = frequency[i], tx = recency[i], t = age[i]
+            var h = x.bitPattern &* 0x9E37_79B9_7F4A_7C15
+            h = (h ^ tx.bitPattern) &* 0xC2B2_AE3D_27D4_EB4F
+            h = (h ^ t.bitPattern) &* 0x1656_67B1_9E37_79F9
+            var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
             let add = weight?[i] ?? 1
-            if let row = index[key] {
-                w[row] += add
-            } else {
-                index[key] = f.count
-                f.append(frequency[i]); r.append(recency[i]); a.append(age[i]); w.append(add)
+            while true {
+                let row = Int(slots[slot])
+                if row < 0 {
+                    slots[slot] = Int32(f.count)
+                    f.append(x); r.append(tx); a.append(t); w.append(add)
+                    break
+                }
+                if f[row] == x && r[row] == tx && a[row] == t {
+                    w[row] += add
+                    break
+                }
+                slot = (slot + 1) & mask
             }
         }
         self.frequency = f
         self.recency = r
         self.age = a
         self.weight = w
-    }
-
-    private struct Key: Hashable {
-        var x: Double, tx: Double, t: Double
-
-        func hash(into hasher: inout Hasher) {
-            // One word into the hasher instead of three (equality still compares all three fields).
-            hasher.combine(x.bitPattern &* 0x9E37_79B9_7F4A_7C15 ^ tx.bitPattern &* 0xC2B2_AE3D_27D4_EB4F ^ t.bitPattern)
-        }
     }
 }
