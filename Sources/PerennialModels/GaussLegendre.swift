@@ -42,6 +42,6 @@ public struct GaussLegendre: Sendable {
         logWeights = weights.map { log($0) }
     }
 
-    /// The 32-point rule used by the likelihoods.
-    public static let standard = GaussLegendre(points: 32)
+    /// The 48-point rule used by the likelihoods.
+    public static let standard = GaussLegendre(points: 48)
 }

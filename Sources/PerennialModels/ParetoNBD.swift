@@ -34,7 +34,7 @@ public enum ParetoNBD {
     /// written with ₂F₁; the integral form is the same quantity, and its parameter derivatives are
     /// integrals too).
     ///
-    /// I is computed with 32-point Gauss–Legendre quadrature in v = log(min(α, β) + y), where the
+    /// I is computed with 48-point Gauss–Legendre quadrature in v = log(min(α, β) + y), where the
     /// integrand is smooth, and returned in log space with the log of the integrals of its derivatives'
     /// factors −log(α+y), −1/(α+y), −log(β+y), −1/(β+y) (as signed ratios to I).
     struct Integral {

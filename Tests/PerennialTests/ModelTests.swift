@@ -94,9 +94,11 @@ import Testing
         ParetoNBD.Parameters(r: 0.5533, alpha: 10.578, s: 0.6062, beta: 11.67),
         ParetoNBD.Parameters(r: 0.5533, alpha: 10.578, s: 0.6062, beta: 3),
         ParetoNBD.Parameters(r: 1.5, alpha: 2, s: 2.5, beta: 30),
+        ParetoNBD.Parameters(r: 0.3, alpha: 0.05, s: 0.4, beta: 40),
+        ParetoNBD.Parameters(r: 4, alpha: 60, s: 3, beta: 0.1),
     ])
     func forms(_ p: ParetoNBD.Parameters) {
-        for (x, tx, T) in [(0.0, 0.0, 38.86), (2, 30.43, 38.86), (1, 1.71, 38.86), (7, 20, 32)] {
+        for (x, tx, T) in [(0.0, 0.0, 38.86), (2, 30.43, 38.86), (1, 1.71, 38.86), (7, 20, 32), (50, 0.5, 500), (3, 100, 700)] {
             var g = [0.0, 0, 0, 0]
             let quadrature = ParetoNBD.logLikelihood(p, x: x, tx: tx, T: T, weight: 1, gradient: &g)
             #expect(abs(quadrature - Self.logLikelihood2F1(p, x: x, tx: tx, T: T)) < 1e-9)
