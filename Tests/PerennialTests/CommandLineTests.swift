@@ -78,6 +78,18 @@ import Testing
         #expect(one.stdout.contains("R019"))
     }
 
+    @Test("the quick start: perennial demo builds perennial-demo.db and prints the summary and the models")
+    func demo() throws {
+        let directory = try TemporaryDirectory()
+        let run = try Self.run(["demo", "--customers", "800"], in: directory.url)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: directory.path("perennial-demo.db")))
+        #expect(!FileManager.default.fileExists(atPath: directory.path("perennial.db")))
+        for text in ["Lifecycle summary as of", "KPIs", "Lifecycle stages", "RFM segments", "Cohort retention", "Models: BG/NBD", "Next:"] {
+            #expect(run.stdout.contains(text), "missing '\(text)'")
+        }
+    }
+
     @Test("errors say what to do and exit non-zero")
     func errors() throws {
         let directory = try TemporaryDirectory()
