@@ -20,11 +20,13 @@ public struct StoreGeneratorConfig: Sendable {
     public var cancellationShare: Double
     /// The store's UTC offset in hours; orders happen in local daytime and are written in UTC.
     public var utcOffsetHours: Int
-    /// BG/NBD purchase rates: Gamma with shape r and scale 1/α, α in days (0.8 and 25 by default).
+    /// BG/NBD purchase rates are Gamma(r, 1/α): this is r (0.8 by default)…
     public var rateShape = 0.8
+    /// …and this α, in days (25 by default).
     public var rateScaleDays = 25.0
-    /// BG/NBD dropout probabilities: Beta(a, b) (0.6 and 3 by default).
+    /// BG/NBD dropout probabilities are Beta(a, b): this is a (0.6 by default)…
     public var dropoutA = 0.6
+    /// …and this b (3 by default).
     public var dropoutB = 3.0
 
     /// A store of `customers` customers over two years from 2024-01-01, priced in CNY.

@@ -11,6 +11,7 @@ import Darwin
 public enum BGBB {
     /// The model's parameters.
     public struct Parameters: Sendable, Equatable, Codable {
+        /// α and β (the purchase-probability Beta), γ and δ (the dropout Beta).
         public var alpha: Double, beta: Double, gamma: Double, delta: Double
 
         /// Creates parameters.

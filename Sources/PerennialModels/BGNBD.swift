@@ -11,6 +11,7 @@ import Darwin
 public enum BGNBD {
     /// The model's parameters.
     public struct Parameters: Sendable, Equatable, Codable {
+        /// r (shape of the purchase rates), α (their scale), a and b (the dropout Beta).
         public var r: Double, alpha: Double, a: Double, b: Double
 
         /// Creates parameters.

@@ -39,6 +39,7 @@ public enum ChurnRule: Sendable, Equatable, Codable {
 /// bought in the holdout is a false churn flag; recall is the share of the customers who did not buy that
 /// the rule flagged.
 public struct ChurnRuleReport: Sendable, Codable, Equatable {
+    /// The rule's name.
     public var rule: String
     /// Customers flagged as lost.
     public var flagged: Int

@@ -12,6 +12,7 @@ import Darwin
 public enum GammaGamma {
     /// The model's parameters.
     public struct Parameters: Sendable, Equatable, Codable {
+        /// p (shape of transaction values), q and γ (the Gamma of their scale).
         public var p: Double, q: Double, gamma: Double
 
         /// Creates parameters.

@@ -23,8 +23,9 @@ public struct HoldoutReport: Sendable, Codable, Equatable {
         public var predictedAlive: Double
         /// The share of them who bought in the holdout (alive for sure).
         public var observedPurchase: Double
-        /// Their mean predicted holdout purchases and the actual mean.
+        /// Their mean predicted holdout purchases.
         public var predictedPurchases: Double
+        /// Their mean actual holdout purchases.
         public var actualPurchases: Double
 
         enum CodingKeys: String, CodingKey {
@@ -39,11 +40,13 @@ public struct HoldoutReport: Sendable, Codable, Equatable {
     public var customers: Int
     /// The holdout length in days.
     public var holdoutDays: Int
-    /// Sum of actual and predicted holdout purchases.
+    /// Sum of actual holdout purchases.
     public var actualTotal: Double
+    /// Sum of predicted holdout purchases.
     public var predictedTotal: Double
-    /// Per-customer mean absolute error and root mean squared error of predicted vs actual purchases.
+    /// Per-customer mean absolute error of predicted vs actual purchases.
     public var mae: Double
+    /// Per-customer root mean squared error of predicted vs actual purchases.
     public var rmse: Double
     /// Mean of predicted − actual (negative: the model under-predicts).
     public var bias: Double

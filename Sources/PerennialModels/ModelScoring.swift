@@ -4,7 +4,9 @@ import Foundation
 public enum ModelScoring {
     /// P(alive) and expected purchases over `horizon` time units for each customer.
     public struct Scores: Sendable {
+        /// P(alive) per customer.
         public var probabilityAlive: [Double]
+        /// Expected purchases over the horizon per customer.
         public var expectedPurchases: [Double]
     }
 

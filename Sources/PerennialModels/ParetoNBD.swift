@@ -11,6 +11,7 @@ import Darwin
 public enum ParetoNBD {
     /// The model's parameters.
     public struct Parameters: Sendable, Equatable, Codable {
+        /// r and α (the Gamma of purchase rates), s and β (the Gamma of dropout rates).
         public var r: Double, alpha: Double, s: Double, beta: Double
 
         /// Creates parameters.

@@ -43,10 +43,12 @@ public final class SQLiteOrderStore: OrderStore {
         }
     }
 
+    /// Starts an import (see ``OrderStore/beginImport(source:format:)``).
     public func beginImport(source: String, format: String) async throws -> any OrderImportSession {
         try SQLiteImportSession(database: database, source: source, format: format)
     }
 
+    /// Loads every order and known customer (see ``OrderStore/loadTransactions()``).
     public func loadTransactions() async throws -> TransactionTable? {
         let currencyCode = try await setting("currency")
         let stats = try await statistics()
@@ -62,6 +64,7 @@ public final class SQLiteOrderStore: OrderStore {
         return builder.build()
     }
 
+    /// One customer's orders with lines, oldest first.
     public func orders(ofCustomer id: String) async throws -> [Order] {
         let statement = try database.prepare("""
             SELECT order_id, placed_at, kind, currency, channel, country FROM orders
@@ -99,12 +102,14 @@ public final class SQLiteOrderStore: OrderStore {
         return Int(statement.int64(0))
     }
 
+    /// Whether a customer id is known.
     public func customerExists(_ id: String) async throws -> Bool {
         let statement = try database.prepare("SELECT 1 FROM customers WHERE customer_id = ?")
         statement.bind(1, id)
         return try statement.step()
     }
 
+    /// Counts of what the file holds.
     public func statistics() async throws -> StoreStatistics {
         let statement = try database.prepare("""
             SELECT (SELECT COUNT(*) FROM customers), (SELECT COUNT(*) FROM orders), (SELECT COUNT(*) FROM order_lines),
@@ -120,12 +125,14 @@ public final class SQLiteOrderStore: OrderStore {
         return stats
     }
 
+    /// A store setting, when set.
     public func setting(_ key: String) async throws -> String? {
         let statement = try database.prepare("SELECT value FROM settings WHERE key = ?")
         statement.bind(1, key)
         return try statement.step() ? statement.string(0) : nil
     }
 
+    /// Keeps a fitted model (table `model_fits`, as JSON).
     public func saveModel(_ model: FittedModel, fittedAt: Int64) async throws {
         let json = String(decoding: try JSONEncoder().encode(model), as: UTF8.self)
         let statement = try database.prepare("""
@@ -140,6 +147,7 @@ public final class SQLiteOrderStore: OrderStore {
         try statement.step()
     }
 
+    /// The most recently saved model.
     public func latestModel() async throws -> (model: FittedModel, fittedAt: Int64)? {
         let statement = try database.prepare("SELECT fit_json, fitted_at FROM model_fits ORDER BY fit_id DESC LIMIT 1")
         guard try statement.step(), let json = statement.string(0) else { return nil }
@@ -150,6 +158,7 @@ public final class SQLiteOrderStore: OrderStore {
         }
     }
 
+    /// Sets a store setting.
     public func setSetting(_ key: String, _ value: String) async throws {
         let statement = try database.prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
         statement.bind(1, key)
