@@ -8,11 +8,16 @@ public enum ChurnRule: Sendable, Equatable, Codable {
     /// they have been silent for more than `floorDays`. A yearly buyer silent for 120 days is not lost; a
     /// weekly buyer silent for two months is.
     case cadenceAware(multiple: Double, floorDays: Int, fallbackDays: Int, aliveFloor: Double)
+    /// Lost when silent for more than `days` days and the model gives P(alive) below `threshold`: the
+    /// fixed window, confirmed by the model.
+    case modelConfirmed(days: Int, threshold: Double)
 
     /// A short name for reports.
     public var name: String {
         switch self {
         case .fixedSilence(let days): "silent > \(days) days"
+        case let .modelConfirmed(days, threshold):
+            "silent > \(days) days and P(alive) < \(Self.format(threshold))"
         case let .cadenceAware(multiple, floorDays, fallbackDays, aliveFloor):
             "silent > max(\(floorDays)d, \(Self.format(multiple))× own gap) (\(fallbackDays)d under 3 purchase days), or P(alive) < \(Self.format(aliveFloor))"
         }
@@ -27,6 +32,8 @@ public enum ChurnRule: Sendable, Equatable, Codable {
         switch self {
         case .fixedSilence(let days):
             return daysSilent > days
+        case let .modelConfirmed(days, threshold):
+            return daysSilent > days && probabilityAlive < threshold
         case let .cadenceAware(multiple, floorDays, fallbackDays, aliveFloor):
             if probabilityAlive < aliveFloor && daysSilent > floorDays { return true }
             guard repeatPurchases >= 2, let gap = medianGap else { return daysSilent > fallbackDays }

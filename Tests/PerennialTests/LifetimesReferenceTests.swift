@@ -119,13 +119,16 @@ import Testing
 
     @Test("CDNOW 39 + 39 weeks: the rules' counts add up, and the matched fixed window reaches the cadence rule's recall")
     func holdoutCounts() {
-        let rules: [ChurnRule] = [.fixedSilence(days: 90), .cadenceAware(multiple: 3, floorDays: 60, fallbackDays: 90, aliveFloor: 0.3)]
+        let rules: [ChurnRule] = [.fixedSilence(days: 90), .cadenceAware(multiple: 3, floorDays: 60, fallbackDays: 90, aliveFloor: 0.3),
+                                  .modelConfirmed(days: 90, threshold: 0.5)]
         let reports = ModelComparison.churnRules(HoldoutTests.table, calibrationEnd: CivilDate(year: 1997, month: 9, day: 30),
                                                  holdoutEnd: CivilDate(year: 1998, month: 6, day: 30), calendar: .utc, unitDays: 7,
                                                  model: .bgnbd, rules: rules)
-        #expect(reports.count == 3)
+        #expect(reports.count == 4)
         // 2,357 customers, of whom 1,673 did not buy in the holdout (2,357 − 684 buyers).
         #expect(reports.allSatisfy { $0.lost == 1_673 && $0.flagged == $0.truePositives + $0.falseFlags })
-        #expect(reports[2].recall >= reports[1].recall)
+        #expect(reports[3].recall >= reports[1].recall)
+        // The model only confirms the fixed window's flags: never more flags than it.
+        #expect(reports[2].flagged <= reports[0].flagged)
     }
 }

@@ -74,7 +74,8 @@ struct Evaluate: AsyncParsableCommand {
                                                unitDays: time.timeUnit.days, models: models)
         let best = ModelComparison.best(reports)
         let rules: [ChurnRule] = [.fixedSilence(days: churnDays),
-                                  .cadenceAware(multiple: gapMultiple, floorDays: floorDays, fallbackDays: churnDays, aliveFloor: aliveFloor)]
+                                  .cadenceAware(multiple: gapMultiple, floorDays: floorDays, fallbackDays: churnDays, aliveFloor: aliveFloor),
+                                  .modelConfirmed(days: churnDays, threshold: 0.5)]
         let churn = ModelComparison.churnRules(loaded.table, calibrationEnd: calibration, holdoutEnd: holdout, calendar: calendar,
                                                unitDays: time.timeUnit.days, model: PurchaseModel(rawValue: best?.model ?? "bgnbd") ?? .bgnbd,
                                                rules: rules)
