@@ -49,6 +49,7 @@ struct CustomerCommand: AsyncParsableCommand {
         guard let profile = report.profiles.first(where: { $0.customerID == id }) else {
             throw ValidationError("customer '\(id)' has no orders before \(Formatting.iso(report.asOf)); try a later --as-of.")
         }
+        let prediction = try await ModelLoader.predictions(database: database, table: table, storeTimeZone: try await store.setting("timezone"))?[id]
         if json {
             let history = orders.map { order in
                 OrderJSON(order_id: order.id, placed_at: Formatting.iso(order.placedAt), kind: order.kind.name, channel: order.channel?.rawValue,
@@ -57,7 +58,9 @@ struct CustomerCommand: AsyncParsableCommand {
                                                             unit_price: Double($0.unitPriceMillis) / 1000,
                                                             amount: ReportJSON.major($0.amountMinor, currency)) })
             }
-            print(try ReportJSON.encode(ProfileJSON(profile: ReportJSON.customer(profile, currency), orders: history)))
+            var object = ReportJSON.customer(profile, currency)
+            prediction?.fill(&object)
+            print(try ReportJSON.encode(ProfileJSON(profile: object, orders: history)))
             return
         }
         let calendar = StoreCalendar(identifier: report.timeZone) ?? .utc
@@ -72,6 +75,13 @@ struct CustomerCommand: AsyncParsableCommand {
                 out += "  between orders   mean \(Formatting.decimal(mean)) days, median \(Formatting.decimal(median)) days\n"
             }
             out += "  orders a month   \(Formatting.decimal(s.ordersPerMonth, places: 2)) (last 12 months of tenure)\n"
+            if let prediction {
+                out += "  P(alive)         \(Formatting.percent(prediction.alive)) (churn risk \(Formatting.percent(1 - prediction.alive)))\n"
+                out += "  next 90 days     \(Formatting.decimal(prediction.purchases, places: 2)) expected purchases"
+                out += prediction.spend.map { " at \(Formatting.decimal($0, places: 2)) each" } ?? ""
+                out += prediction.clv.map { "; 12-month CLV \(Formatting.decimal($0, places: 2))" } ?? ""
+                out += "\n"
+            }
         } else {
             out += "  no purchase order yet (net \(Formatting.money(profile.revenueMinor, currency)) from cancellations or adjustments)\n"
         }

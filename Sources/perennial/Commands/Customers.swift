@@ -47,50 +47,38 @@ struct Customers: AsyncParsableCommand {
         case .recency: profiles.sort { ($0.summary?.recencyDays ?? Int.max, $0.customerID) < ($1.summary?.recencyDays ?? Int.max, $1.customerID) }
         case .id: profiles.sort { $0.customerID < $1.customerID }
         }
+        let predictions = file == nil ? try await ModelLoader.predictions(database: database, table: loaded.table, storeTimeZone: loaded.storeTimeZone) : nil
         let shown = limit ?? (json ? profiles.count : 50)
         let page = Array(profiles.prefix(max(0, shown)))
         if json {
             var objects = page.map { ReportJSON.customer($0, report.currency) }
-            if file == nil, let predictions = try await predictions(loaded.table, storeTimeZone: loaded.storeTimeZone) {
-                for i in objects.indices {
-                    guard let p = predictions[objects[i].customer_id] else { continue }
-                    objects[i].p_alive = p.alive
-                    objects[i].churn_risk = 1 - p.alive
-                    objects[i].expected_purchases_90d = p.purchases
-                    objects[i].expected_spend = p.spend
-                    objects[i].clv_12m = p.clv
-                }
+            if let predictions {
+                for i in objects.indices { predictions[objects[i].customer_id]?.fill(&objects[i]) }
             }
             print(try ReportJSON.encode(objects))
             return
         }
-        var table = TextTable(["customer", "orders", "revenue", "recency", "R", "F", "M", "segment", "stage"], leftColumns: [0, 7, 8])
+        var headers = ["customer", "orders", "revenue", "recency", "R", "F", "M", "segment", "stage"]
+        if predictions != nil { headers += ["P(alive)", "CLV 12m"] }
+        var table = TextTable(headers, leftColumns: [0, 7, 8])
         for p in page {
-            table.add([p.customerID, String(p.summary?.orders ?? 0), Formatting.money(p.revenueMinor, report.currency),
-                       p.summary.map { "\($0.recencyDays)d" } ?? "-", p.rfm.map { String($0.r) } ?? "-", p.rfm.map { String($0.f) } ?? "-",
-                       p.rfm.map { String($0.m) } ?? "-", p.segment?.name ?? "-", p.stage.rawValue])
+            let recency: String = p.summary.map { "\($0.recencyDays)d" } ?? "-"
+            let scores: [String] = p.rfm.map { [String($0.r), String($0.f), String($0.m)] } ?? ["-", "-", "-"]
+            var row: [String] = [p.customerID, String(p.summary?.orders ?? 0), Formatting.money(p.revenueMinor, report.currency), recency]
+            row += scores
+            row += [p.segment?.name ?? "-", p.stage.rawValue]
+            if let predictions {
+                let prediction = predictions[p.customerID]
+                let alive: String = prediction.map { Formatting.percent($0.alive) } ?? "-"
+                let clv: String = prediction?.clv.map { Formatting.decimal($0, places: 2) } ?? "-"
+                row += [alive, clv]
+            }
+            table.add(row)
         }
         print(table.render(indent: ""))
         if page.count < profiles.count {
             print("… \(Formatting.count(profiles.count - page.count)) more of \(Formatting.count(profiles.count)); use --limit N or --json.")
         }
-    }
-}
-
-extension Customers {
-    /// Model predictions by customer id when the database has a fitted model.
-    func predictions(_ table: TransactionTable, storeTimeZone: String?) async throws -> [String: (alive: Double, purchases: Double, spend: Double?, clv: Double?)]? {
-        let store = try database.open(create: false)
-        guard let (model, _) = try await store.latestModel() else { return nil }
-        let calendar = StoreCalendar(identifier: storeTimeZone ?? "UTC") ?? .utc
-        let scores = ModelLoader.score(model: model, table: table, calendar: calendar, horizonDays: 90, months: 12, discount: 0.01, margin: 1)
-        var result: [String: (alive: Double, purchases: Double, spend: Double?, clv: Double?)] = [:]
-        for i in scores.indices {
-            result[table.customerIDs[Int(scores.customers[i])]] = (scores.probabilityAlive[i], scores.expectedPurchases[i],
-                                                                   scores.expectedSpend.isEmpty ? nil : scores.expectedSpend[i],
-                                                                   scores.lifetimeValue.isEmpty ? nil : scores.lifetimeValue[i])
-        }
-        return result
     }
 }
 

@@ -128,6 +128,42 @@ enum ModelLoader {
     }
 }
 
+/// One customer's model predictions, for profiles.
+struct CustomerPrediction {
+    var alive: Double
+    var purchases: Double
+    var spend: Double?
+    var clv: Double?
+
+    /// Copies the predictions into a customer's JSON object.
+    func fill(_ object: inout ReportJSON.Customer) {
+        object.p_alive = alive
+        object.churn_risk = 1 - alive
+        object.expected_purchases_90d = purchases
+        object.expected_spend = spend
+        object.clv_12m = clv
+    }
+}
+
+extension ModelLoader {
+    /// Predictions (90-day purchases, 12-month CLV at 1% a month) by customer id, when the database has a
+    /// fitted model; `nil` otherwise.
+    static func predictions(database: DatabaseOptions, table: TransactionTable, storeTimeZone: String?) async throws -> [String: CustomerPrediction]? {
+        let store = try database.open(create: false)
+        guard let (model, _) = try await store.latestModel() else { return nil }
+        let calendar = StoreCalendar(identifier: storeTimeZone ?? "UTC") ?? .utc
+        let scores = score(model: model, table: table, calendar: calendar, horizonDays: 90, months: 12, discount: 0.01, margin: 1)
+        var result: [String: CustomerPrediction] = [:]
+        for i in scores.indices {
+            result[table.customerIDs[Int(scores.customers[i])]] = CustomerPrediction(
+                alive: scores.probabilityAlive[i], purchases: scores.expectedPurchases[i],
+                spend: scores.expectedSpend.isEmpty ? nil : scores.expectedSpend[i],
+                clv: scores.lifetimeValue.isEmpty ? nil : scores.lifetimeValue[i])
+        }
+        return result
+    }
+}
+
 extension CustomerScores {
     var indices: Range<Int> { 0..<customers.count }
 }
