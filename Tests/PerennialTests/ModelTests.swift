@@ -142,3 +142,34 @@ import Testing
         }
     }
 }
+
+@Suite struct ParetoHessianTests {
+    @Test("Pareto/NBD's analytic Hessian equals central differences of its analytic gradient")
+    func hessian() {
+        let data = PurchaseHistories(frequency: [0, 2, 1, 14, 3, 0], recency: [0, 30.43, 1.71, 35, 0.5, 0],
+                                     age: [38.86, 38.86, 38.86, 36, 0.7, 12], weight: [3, 1, 2, 1, 4, 2])
+        for p in [ParetoNBD.Parameters(r: 0.55, alpha: 10.6, s: 0.6, beta: 11.7), ParetoNBD.Parameters(r: 2, alpha: 3, s: 1.5, beta: 30)] {
+            var g = [Double](repeating: 0, count: 4), h = [Double](repeating: 0, count: 16)
+            _ = ParetoNBD.logLikelihood(p, data, gradient: &g, hessian: &h)
+            // The gradient agrees with the plain per-customer one.
+            var plain = [Double](repeating: 0, count: 4)
+            for i in 0..<data.count {
+                _ = ParetoNBD.logLikelihood(p, x: data.frequency[i], tx: data.recency[i], T: data.age[i], weight: data.weight[i], gradient: &plain)
+            }
+            for i in 0..<4 { #expect(abs(plain[i] - g[i]) <= 1e-10 * max(1, abs(g[i]))) }
+            for j in 0..<4 {
+                let step = 1e-6 * p.vector[j]
+                var plus = p.vector, minus = p.vector
+                plus[j] += step
+                minus[j] -= step
+                var gp = [Double](repeating: 0, count: 4), gm = [Double](repeating: 0, count: 4), scratch = [Double](repeating: 0, count: 16)
+                _ = ParetoNBD.logLikelihood(.init(plus), data, gradient: &gp, hessian: &scratch)
+                _ = ParetoNBD.logLikelihood(.init(minus), data, gradient: &gm, hessian: &scratch)
+                for i in 0..<4 {
+                    let numeric = (gp[i] - gm[i]) / (2 * step)
+                    #expect(abs(numeric - h[i * 4 + j]) <= 1e-5 * max(1, abs(numeric)), "H[\(i)][\(j)]: \(numeric) vs \(h[i * 4 + j])")
+                }
+            }
+        }
+    }
+}
