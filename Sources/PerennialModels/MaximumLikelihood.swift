@@ -61,14 +61,22 @@ public enum MaximumLikelihood {
         let theta = result.x.map { exp($0) }
         var scratch = [Double](repeating: 0, count: n)
         let ll = logLikelihood(theta, &scratch) // also the base gradient of the standard errors below
-        var warnings: [String] = []
-        if !result.converged {
-            warnings.append("the fit did not converge (\(result.message); gradient norm \(result.gradientNorm)); the estimates may be off")
-        }
-        for (i, value) in theta.enumerated() where value < 1e-4 || value > 1e4 {
-            warnings.append("\(names[i]) went to the edge of its range (\(format(value))): the data do not support this part of the model (for BG/NBD with a → 0 or b → ∞: no dropout is visible, and the model reduces to the NBD)")
-        }
         let errors = standardErrors(theta, logLikelihood)
+        let warnings = diagnostics(names: names, theta: theta, errors: errors, converged: result.converged,
+                                   stopped: "\(result.message); gradient norm \(result.gradientNorm)")
+        return FitResult(model: model, parameterNames: names, parameters: theta, logLikelihood: ll, standardErrors: errors,
+                         iterations: result.iterations, gradientNorm: result.gradientNorm, converged: result.converged,
+                         warnings: warnings, observations: observations)
+    }
+
+    /// What people should know about a fit: non-convergence, parameters at the edge of their range,
+    /// weakly identified or unidentified parameters.
+    static func diagnostics(names: [String], theta: [Double], errors: [Double]?, converged: Bool, stopped: String) -> [String] {
+        var warnings: [String] = []
+        if !converged { warnings.append("the fit did not converge (\(stopped)); the estimates may be off") }
+        for (i, value) in theta.enumerated() where value < 1e-4 || value > 1e4 {
+            warnings.append("\(names[i]) went to the edge of its range (\(format(value))): the data do not support this part of the model (typically no dropout is visible, and the model reduces to the NBD)")
+        }
         if let errors {
             for (i, error) in errors.enumerated() where error > 2 * theta[i] {
                 warnings.append("\(names[i]) is weakly identified: its standard error \(format(error)) exceeds twice its estimate \(format(theta[i])) (the likelihood is flat in that direction)")
@@ -76,9 +84,7 @@ public enum MaximumLikelihood {
         } else {
             warnings.append("the likelihood is flat at the estimates (singular Hessian): some parameters are not identified by these data")
         }
-        return FitResult(model: model, parameterNames: names, parameters: theta, logLikelihood: ll, standardErrors: errors,
-                         iterations: result.iterations, gradientNorm: result.gradientNorm, converged: result.converged,
-                         warnings: warnings, observations: observations)
+        return warnings
     }
 
     /// Standard errors from forward differences of the analytic gradient (the observed information):

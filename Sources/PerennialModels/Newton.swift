@@ -55,13 +55,6 @@ enum Newton {
             iterations += 1
             if !accepted { break }
         }
-        var warnings: [String] = []
-        if !converged {
-            warnings.append("the fit did not converge (gradient norm \(gradientNorm)); the estimates may be off")
-        }
-        for (i, value) in theta.enumerated() where value < 1e-4 || value > 1e4 {
-            warnings.append("\(names[i]) went to the edge of its range (\(MaximumLikelihood.format(value))): the data do not support this part of the model (for BG/NBD with a → 0 or b → ∞: no dropout is visible, and the model reduces to the NBD)")
-        }
         // Standard errors from the observed information −H.
         let information = (0..<n).map { i in (0..<n).map { j in -(h[i * n + j] + h[j * n + i]) / 2 } }
         var errors: [Double]?
@@ -69,13 +62,8 @@ enum Newton {
             let variances = (0..<n).map { covariance[$0][$0] }
             if variances.allSatisfy({ $0 > 0 && $0.isFinite }) { errors = variances.map { $0.squareRoot() } }
         }
-        if let errors {
-            for (i, error) in errors.enumerated() where error > 2 * theta[i] {
-                warnings.append("\(names[i]) is weakly identified: its standard error \(MaximumLikelihood.format(error)) exceeds twice its estimate \(MaximumLikelihood.format(theta[i])) (the likelihood is flat in that direction)")
-            }
-        } else {
-            warnings.append("the likelihood is flat at the estimates (singular Hessian): some parameters are not identified by these data")
-        }
+        let warnings = MaximumLikelihood.diagnostics(names: names, theta: theta, errors: errors, converged: converged,
+                                                     stopped: "gradient norm \(gradientNorm)")
         return FitResult(model: model, parameterNames: names, parameters: theta, logLikelihood: ll, standardErrors: errors,
                          iterations: iterations, gradientNorm: gradientNorm, converged: converged, warnings: warnings,
                          observations: observations)
