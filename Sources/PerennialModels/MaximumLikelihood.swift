@@ -60,7 +60,7 @@ public enum MaximumLikelihood {
         }
         let theta = result.x.map { exp($0) }
         var scratch = [Double](repeating: 0, count: n)
-        let ll = logLikelihood(theta, &scratch) // also the base gradient of the standard errors below
+        let ll = logLikelihood(theta, &scratch)
         let errors = standardErrors(theta, logLikelihood)
         let warnings = diagnostics(names: names, theta: theta, errors: errors, converged: result.converged,
                                    stopped: "\(result.message); gradient norm \(result.gradientNorm)")
