@@ -7,14 +7,14 @@ struct Perennial: AsyncParsableCommand {
         commandName: "perennial",
         abstract: "Customer lifecycle management for online stores: who is new, growing, loyal, slipping away or gone.",
         discussion: """
-        Start with `perennial demo`, which generates a sample store, imports it into perennial-demo.db and
+        Start with `perennial demo`, which generates a sample store, imports it into perennial-demo.db and \
         prints its lifecycle summary. Then import your own order history:
 
           perennial import orders orders.csv.gz --format online-retail
           perennial analyze
           perennial customers --stage declining --json
 
-        The database is a SQLite file: perennial.db in the working directory, or --db PATH, or the
+        The database is a SQLite file: perennial.db in the working directory, or --db PATH, or the \
         PERENNIAL_DATABASE environment variable. The analytics rules are in docs/ANALYTICS.md.
         """,
         version: "0.1.0",

@@ -5,9 +5,9 @@ struct Customers: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "One row (or JSON object) per customer: orders, revenue, recency, RFM scores, segment and stage.",
         discussion: """
-        perennial customers --json prints a JSON array; each object has customer_id, first_order, last_order,
-        orders, revenue, average_order_value, recency_days, tenure_days, mean_days_between_orders,
-        median_days_between_orders, orders_per_month, r, f, m, rfm_segment and stage; once a model is fitted
+        perennial customers --json prints a JSON array; each object has customer_id, first_order, last_order, \
+        orders, revenue, average_order_value, recency_days, tenure_days, mean_days_between_orders, \
+        median_days_between_orders, orders_per_month, r, f, m, rfm_segment and stage; once a model is fitted \
         (perennial fit), also p_alive, churn_risk, expected_purchases_90d, expected_spend and clv_12m.
         """)
 

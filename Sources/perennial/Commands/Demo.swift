@@ -10,7 +10,7 @@ struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build a sample store, import it into a SQLite file and print its lifecycle summary.",
         discussion: """
-        Generates a synthetic store (see `perennial generate`), imports it into perennial-demo.db (your own
+        Generates a synthetic store (see `perennial generate`), imports it into perennial-demo.db (your own \
         perennial.db is never touched) and prints the same summary as `perennial analyze`. Afterwards try:
           perennial customers --db perennial-demo.db --stage declining
           perennial customer 100007 --db perennial-demo.db

@@ -7,8 +7,8 @@ struct Evaluate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fit on a calibration period, predict the holdout period after it, and compare the models.",
         discussion: """
-        Reports, per model, predicted vs actual holdout purchases, per-customer MAE and RMSE, the bias, the
-        weekly cumulative tracking series and P(alive) deciles against who actually bought. By default the
+        Reports, per model, predicted vs actual holdout purchases, per-customer MAE and RMSE, the bias, the \
+        weekly cumulative tracking series and P(alive) deciles against who actually bought. By default the \
         history splits at its middle day; the best model (lowest MAE) is what `perennial fit --model auto` picks.
           perennial evaluate --calibration-end 1997-09-30 --holdout-end 1998-06-30
         """)

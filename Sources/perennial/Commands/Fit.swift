@@ -8,9 +8,9 @@ struct Fit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fit a buy-till-you-die model (BG/NBD, MBG/NBD, Pareto/NBD, BG/BB) and the Gamma-Gamma spend model.",
         discussion: """
-        The models behind churn risk and lifetime value. By default fits on the database's whole history in
-        weeks; --calibration-end keeps later purchases out of the fit. --summary fits straight from a
-        per-customer summary with lifetimes' columns (frequency, recency, T, optional monetary_value; for
+        The models behind churn risk and lifetime value. By default fits on the database's whole history in \
+        weeks; --calibration-end keeps later purchases out of the fit. --summary fits straight from a \
+        per-customer summary with lifetimes' columns (frequency, recency, T, optional monetary_value; for \
         BG/BB: frequency, recency, periods, weights), so peers can be compared on identical inputs:
           perennial fit --summary ../shared/datasets/cdnow/cdnow_customers_summary.csv --json
           perennial fit --model bgbb --summary ../shared/datasets/cdnow/donations.csv

@@ -7,9 +7,9 @@ struct Generate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a realistic synthetic store as an orders CSV (read it with --format generic).",
         discussion: """
-        Purchases follow the BG/NBD story (heterogeneous rates, dropout after each purchase), order values
-        the Gamma-Gamma spend model; products have categories and skewed popularity; channels are app,
-        mini-program, web and store; a few orders are guest checkouts or later cancelled. The same seed
+        Purchases follow the BG/NBD story (heterogeneous rates, dropout after each repeat purchase), order values \
+        the Gamma-Gamma spend model; products have categories and skewed popularity; channels are app, \
+        mini-program, web and store; a few orders are guest checkouts or later cancelled. The same seed \
         writes the same bytes. Timestamps are UTC; the store trades in local daytime at UTC+8.
           perennial generate --customers 100000 --seed 7 --out store.csv
           perennial import orders store.csv --format generic --timezone Asia/Shanghai

@@ -16,13 +16,11 @@ struct ImportOrders: AsyncParsableCommand {
         abstract: "Import an order file (CSV or whitespace log, .gz read transparently); re-importing changes nothing.",
         discussion: """
         Formats:
-          online-retail  UCI Online Retail / Online Retail II (InvoiceNo or Invoice, StockCode, Description,
-                         Quantity, InvoiceDate, UnitPrice or Price, CustomerID or Customer ID, Country); GBP
-          cdnow          the CDNOW master or sample log of the BTYD papers; USD
-          generic        any orders CSV, one row per line: --map order_id=…,customer_id=…,timestamp=…,
-                         unit_price=… (or amount=…), and optionally sku, description, category, quantity,
-                         currency, channel, country, kind. Unmapped fields are found by their own name.
-        Rows that cannot be read are written with their line number and reason to a quarantine CSV
+          online-retail: UCI Online Retail / Online Retail II (InvoiceNo or Invoice, StockCode, Description, Quantity, InvoiceDate, UnitPrice or Price, CustomerID or Customer ID, Country); GBP.
+          cdnow: the CDNOW master or sample log of the BTYD papers; USD.
+          generic: any orders CSV, one row per line: --map order_id=…,customer_id=…,timestamp=…,unit_price=… (or amount=…), and optionally sku, description, category, quantity, currency, channel, country, kind. Unmapped fields are found by their own name.
+
+        Rows that cannot be read are written with their line number and reason to a quarantine CSV \
         (<file name>.rejected.csv, or --quarantine PATH); the import keeps every valid row.
         """)
 

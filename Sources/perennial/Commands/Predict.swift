@@ -8,7 +8,7 @@ struct Predict: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Per-customer P(alive), expected purchases, expected spend and lifetime value from the fitted model.",
         discussion: """
-        Uses the model saved by `perennial fit` (BG/NBD is fitted first when there is none). Histories run to
+        Uses the model saved by `perennial fit` (BG/NBD is fitted first when there is none). Histories run to \
         the as-of day (the last order's day by default):
           perennial predict --horizon 90d
           perennial predict --horizon 52w --json
