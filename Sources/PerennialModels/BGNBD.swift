@@ -121,7 +121,7 @@ extension BGNBD {
         let grouped = FrequencyGroups(data)
         guard penalty == 0 else {
             return MaximumLikelihood.fit(model: "bgnbd", names: parameterNames, start: start.vector, observations: data.totalWeight, penalty: penalty) { v, g in
-                logLikelihood(Parameters(v), grouped, gradient: &g)
+                gradientOnly(Parameters(v), grouped, &g)
             }
         }
         let newton = Newton.fit(model: "bgnbd", names: parameterNames, start: start.vector, observations: data.totalWeight) { v, g, h in
@@ -130,8 +130,16 @@ extension BGNBD {
         if newton.converged { return newton }
         // Newton stalled (a surface it cannot model well): L-BFGS from where it stopped.
         return MaximumLikelihood.fit(model: "bgnbd", names: parameterNames, start: newton.parameters, observations: data.totalWeight) { v, g in
-            logLikelihood(Parameters(v), grouped, gradient: &g)
+            gradientOnly(Parameters(v), grouped, &g)
         }
+    }
+
+    /// The grouped log-likelihood with its gradient only, for L-BFGS (the Hessian is computed and dropped).
+    static func gradientOnly(_ p: Parameters, _ data: FrequencyGroups, _ gradient: inout [Double]) -> Double {
+        var hessian = [Double](repeating: 0, count: 16), g = [Double](repeating: 0, count: 4)
+        let value = logLikelihood(p, data, gradient: &g, hessian: &hessian)
+        for i in 0..<4 { gradient[i] += g[i] }
+        return value
     }
 
     /// The total log-likelihood with its gradient and Hessian (4 × 4, row-major) in (r, α, a, b).
@@ -211,50 +219,6 @@ extension BGNBD {
         return total
     }
 
-    /// The total log-likelihood of grouped data with its gradient (the per-customer terms of
-    /// ``logLikelihood(_:x:tx:T:weight:gradient:)``, with the x-only terms shared).
-    static func logLikelihood(_ p: Parameters, _ data: FrequencyGroups, gradient: inout [Double]) -> Double {
-        let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b)
-        let logAlpha = log(alpha), logA = log(a)
-        let psiR = Special.digamma(r), psiB = Special.digamma(b), psiAB = Special.digamma(a + b)
-        let lgR = Special.logGamma(r), lgB = Special.logGamma(b), lgAB = Special.logGamma(a + b)
-        // Per distinct frequency: constant term, its derivatives, and log(a / (b + x − 1)).
-        let perX = data.values.map { x -> (constant: Double, dR: Double, dA: Double, dB: Double, logOdds: Double, inverseB: Double) in
-            let constant = Special.logGamma(r + x) - lgR + r * logAlpha + lgAB + Special.logGamma(b + x) - lgB - Special.logGamma(a + b + x)
-            let psiABX = Special.digamma(a + b + x)
-            return (constant, Special.digamma(r + x) - psiR + logAlpha, psiAB - psiABX, psiAB + Special.digamma(b + x) - psiB - psiABX,
-                    x > 0 ? logA - log(b + x - 1) : -.infinity, x > 0 ? 1 / (b + x - 1) : 0)
-        }
-        return MaximumLikelihood.sum(count: data.count, parameters: 4, gradient: &gradient) { i, g in
-            let k = Int(data.group[i])
-            let x = data.values[k], w = data.weight[i]
-            let c = perX[k]
-            let logAlphaT = log(alpha + data.age[i])
-            let a3 = -(r + x) * logAlphaT
-            var mix = a3, w4 = 0.0, logAlphaTx = 0.0
-            if x > 0 {
-                logAlphaTx = log(alpha + data.recency[i])
-                let a4 = c.logOdds - (r + x) * logAlphaTx
-                // log(e^{a3} + e^{a4}) and the share of e^{a4} from one exponential and one log1p.
-                let d = a4 - a3
-                if d <= 0 {
-                    let e = exp(d)
-                    mix = a3 + log1p(e)
-                    w4 = e / (1 + e)
-                } else {
-                    let e = exp(-d)
-                    mix = a4 + log1p(e)
-                    w4 = 1 / (1 + e)
-                }
-            }
-            let w3 = 1 - w4
-            g[0] += w * (c.dR - w3 * logAlphaT - w4 * logAlphaTx)
-            g[1] += w * (r / alpha - w3 * (r + x) / (alpha + data.age[i]) - (x > 0 ? w4 * (r + x) / (alpha + data.recency[i]) : 0))
-            g[2] += w * (c.dA + (x > 0 ? w4 / a : 0))
-            g[3] += w * (c.dB - w4 * c.inverseB)
-            return w * (c.constant + mix)
-        }
-    }
 }
 
 extension BGNBD {

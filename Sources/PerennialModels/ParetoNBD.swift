@@ -29,49 +29,6 @@ public enum ParetoNBD {
     /// Parameter names, in vector order.
     public static let parameterNames = ["r", "alpha", "s", "beta"]
 
-    /// The pieces of one customer's likelihood L = C · (e^A + s·I), with
-    /// C = Γ(r+x) α^r β^s / Γ(r), A = −(r+x) log(α+T) − s log(β+T) and
-    /// I = ∫_{t_x}^{T} (α+y)^{−(r+x)} (β+y)^{−(s+1)} dy (Fader & Hardie 2005, eqs. 16–19, where I is
-    /// written with ₂F₁; the integral form is the same quantity, and its parameter derivatives are
-    /// integrals too).
-    ///
-    /// I is computed with 48-point Gauss–Legendre quadrature in v = log(min(α, β) + y), where the
-    /// integrand is smooth, and returned in log space with the log of the integrals of its derivatives'
-    /// factors −log(α+y), −1/(α+y), −log(β+y), −1/(β+y) (as signed ratios to I).
-    struct Integral {
-        var logI = -Double.infinity
-        var dR = 0.0, dAlpha = 0.0, dS = 0.0, dBeta = 0.0
-    }
-
-    static func integral(_ p: Parameters, x: Double, tx: Double, T: Double) -> Integral {
-        guard T > tx else { return Integral() }
-        let c = min(p.alpha, p.beta)
-        let v0 = log(c + tx), v1 = log(c + T)
-        let half = (v1 - v0) / 2, middle = (v1 + v0) / 2
-        let rule = GaussLegendre.standard
-        // One pass with a running maximum (online log-sum-exp): no scratch arrays.
-        var top = -Double.infinity
-        var total = 0.0, dR = 0.0, dA = 0.0, dS = 0.0, dB = 0.0
-        for k in 0..<rule.nodes.count {
-            let v = middle + half * rule.nodes[k]
-            let y = exp(v) - c
-            let la = log(p.alpha + y), lb = log(p.beta + y)
-            let term = rule.logWeights[k] - (p.r + x) * la - (p.s + 1) * lb + v
-            if term > top {
-                let scale = exp(top - term)
-                total *= scale; dR *= scale; dA *= scale; dS *= scale; dB *= scale
-                top = term
-            }
-            let w = exp(term - top)
-            total += w
-            dR -= w * la
-            dA -= w * (p.r + x) / (p.alpha + y)
-            dS -= w * lb
-            dB -= w * (p.s + 1) / (p.beta + y)
-        }
-        return Integral(logI: top + log(total) + log(half), dR: dR / total, dAlpha: dA / total, dS: dS / total, dBeta: dB / total)
-    }
-
     /// One customer's log-likelihood, gradient in (r, α, s, β) added to `gradient` times `weight`.
     public static func logLikelihood(_ p: Parameters, x: Double, tx: Double, T: Double, weight: Double,
                                      gradient: inout [Double]) -> Double {
@@ -79,21 +36,21 @@ public enum ParetoNBD {
         let logC = Special.logGamma(r + x) - Special.logGamma(r) + r * log(alpha) + s * log(beta)
         let la = log(alpha + T), lb = log(beta + T)
         let a = -(r + x) * la - s * lb
-        let i = integral(p, x: x, tx: tx, T: T)
+        let i = integralMoments(p, x: x, tx: tx, T: T)
         let b = log(s) + i.logI
         let mix = Special.logAddExp(a, b)
         let wa = exp(a - mix), wb = exp(b - mix)
-        gradient[0] += weight * (Special.digamma(r + x) - Special.digamma(r) + log(alpha) - wa * la + wb * i.dR)
-        gradient[1] += weight * (r / alpha - wa * (r + x) / (alpha + T) + wb * i.dAlpha)
-        gradient[2] += weight * (log(beta) - wa * lb + wb * (1 / s + i.dS))
-        gradient[3] += weight * (s / beta - wa * s / (beta + T) + wb * i.dBeta)
+        gradient[0] += weight * (Special.digamma(r + x) - Special.digamma(r) + log(alpha) - wa * la + wb * i.first[0])
+        gradient[1] += weight * (r / alpha - wa * (r + x) / (alpha + T) + wb * i.first[1])
+        gradient[2] += weight * (log(beta) - wa * lb + wb * (1 / s + i.first[2]))
+        gradient[3] += weight * (s / beta - wa * s / (beta + T) + wb * i.first[3])
         return weight * (logC + mix)
     }
 
     /// P(alive | x, t_x, T) = e^A / (e^A + s·I) (Fader & Hardie 2005, eq. 18).
     public static func probabilityAlive(_ p: Parameters, x: Double, tx: Double, T: Double) -> Double {
         let a = -(p.r + x) * log(p.alpha + T) - p.s * log(p.beta + T)
-        let b = log(p.s) + integral(p, x: x, tx: tx, T: T).logI
+        let b = log(p.s) + integralMoments(p, x: x, tx: tx, T: T).logI
         return exp(a - Special.logAddExp(a, b))
     }
 
@@ -111,8 +68,16 @@ public enum ParetoNBD {
         return alive * rate * growth
     }
 
-    /// The quadrature of I with the normalised moments ∫e^g g_θ / I (4) and ∫e^g (g_θ g_φ + g_θφ) / I (10,
-    /// upper triangle of (r, α, s, β)), for the Hessian.
+    /// The pieces of one customer's likelihood L = C · (e^A + s·I), with
+    /// C = Γ(r+x) α^r β^s / Γ(r), A = −(r+x) log(α+T) − s log(β+T) and
+    /// I = ∫_{t_x}^{T} (α+y)^{−(r+x)} (β+y)^{−(s+1)} dy (Fader & Hardie 2005, eqs. 16–19, where I is
+    /// written with ₂F₁; the integral form is the same quantity, and its parameter derivatives are
+    /// integrals too).
+    ///
+    /// I is computed with 48-point Gauss–Legendre quadrature in v = log(min(α, β) + y), where the
+    /// integrand is smooth, and returned in log space (online log-sum-exp, no scratch arrays) with the
+    /// normalised moments ∫e^g g_θ / I (4) and ∫e^g (g_θ g_φ + g_θφ) / I (10, upper triangle of
+    /// (r, α, s, β)), where g = −(r+x) log(α+y) − (s+1) log(β+y): the gradient and Hessian of I.
     static func integralMoments(_ p: Parameters, x: Double, tx: Double, T: Double) -> (logI: Double, first: [Double], second: [Double]) {
         guard T > tx else { return (-.infinity, [0, 0, 0, 0], [Double](repeating: 0, count: 10)) }
         let c = min(p.alpha, p.beta)

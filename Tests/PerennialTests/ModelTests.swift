@@ -119,27 +119,31 @@ import Testing
     }
 }
 
+/// Central differences of an analytic gradient agree with the analytic Hessian.
+func checkHessian(_ parameters: [Double], _ ll: ([Double], inout [Double], inout [Double]) -> Double) {
+    var g = [Double](repeating: 0, count: 4), h = [Double](repeating: 0, count: 16)
+    _ = ll(parameters, &g, &h)
+    for j in 0..<4 {
+        let step = 1e-6 * parameters[j]
+        var plus = parameters, minus = parameters
+        plus[j] += step
+        minus[j] -= step
+        var gp = [Double](repeating: 0, count: 4), gm = [Double](repeating: 0, count: 4), scratch = [Double](repeating: 0, count: 16)
+        _ = ll(plus, &gp, &scratch)
+        _ = ll(minus, &gm, &scratch)
+        for i in 0..<4 {
+            let numeric = (gp[i] - gm[i]) / (2 * step)
+            #expect(abs(numeric - h[i * 4 + j]) <= 1e-5 * max(1, abs(numeric)), "H[\(i)][\(j)]: \(numeric) vs \(h[i * 4 + j])")
+        }
+    }
+}
+
 @Suite struct HessianTests {
     @Test("BG/NBD's analytic Hessian equals central differences of its analytic gradient")
     func bgnbd() {
         let data = PurchaseHistories(frequency: [0, 2, 1, 14, 250, 3, 0], recency: [0, 30.43, 1.71, 35, 38, 0.5, 0],
                                      age: [38.86, 38.86, 38.86, 36, 39, 0.7, 12], weight: [3, 1, 2, 1, 1, 4, 2])
-        let p = BGNBD.Parameters(r: 0.24, alpha: 4.4, a: 0.79, b: 2.4)
-        var g = [Double](repeating: 0, count: 4), h = [Double](repeating: 0, count: 16)
-        _ = BGNBD.logLikelihoodForTesting(p, data, gradient: &g, hessian: &h)
-        for j in 0..<4 {
-            let step = 1e-6 * p.vector[j]
-            var plus = p.vector, minus = p.vector
-            plus[j] += step
-            minus[j] -= step
-            var gp = [Double](repeating: 0, count: 4), gm = [Double](repeating: 0, count: 4), scratch = [Double](repeating: 0, count: 16)
-            _ = BGNBD.logLikelihoodForTesting(.init(plus), data, gradient: &gp, hessian: &scratch)
-            _ = BGNBD.logLikelihoodForTesting(.init(minus), data, gradient: &gm, hessian: &scratch)
-            for i in 0..<4 {
-                let numeric = (gp[i] - gm[i]) / (2 * step)
-                #expect(abs(numeric - h[i * 4 + j]) <= 1e-5 * max(1, abs(numeric)), "H[\(i)][\(j)]: \(numeric) vs \(h[i * 4 + j])")
-            }
-        }
+        checkHessian([0.24, 4.4, 0.79, 2.4]) { v, g, h in BGNBD.logLikelihoodForTesting(.init(v), data, gradient: &g, hessian: &h) }
     }
 }
 
@@ -157,19 +161,7 @@ import Testing
                 _ = ParetoNBD.logLikelihood(p, x: data.frequency[i], tx: data.recency[i], T: data.age[i], weight: data.weight[i], gradient: &plain)
             }
             for i in 0..<4 { #expect(abs(plain[i] - g[i]) <= 1e-10 * max(1, abs(g[i]))) }
-            for j in 0..<4 {
-                let step = 1e-6 * p.vector[j]
-                var plus = p.vector, minus = p.vector
-                plus[j] += step
-                minus[j] -= step
-                var gp = [Double](repeating: 0, count: 4), gm = [Double](repeating: 0, count: 4), scratch = [Double](repeating: 0, count: 16)
-                _ = ParetoNBD.logLikelihood(.init(plus), data, gradient: &gp, hessian: &scratch)
-                _ = ParetoNBD.logLikelihood(.init(minus), data, gradient: &gm, hessian: &scratch)
-                for i in 0..<4 {
-                    let numeric = (gp[i] - gm[i]) / (2 * step)
-                    #expect(abs(numeric - h[i * 4 + j]) <= 1e-5 * max(1, abs(numeric)), "H[\(i)][\(j)]: \(numeric) vs \(h[i * 4 + j])")
-                }
-            }
+            checkHessian(p.vector) { v, g, h in ParetoNBD.logLikelihood(.init(v), data, gradient: &g, hessian: &h) }
         }
     }
 }
