@@ -69,19 +69,24 @@ public enum BGNBD {
         return 1 / (1 + exp(logRatio))
     }
 
-    /// E[X(t) | x, t_x, T], expected purchases in the next t (FHL 2005, eq. 10):
+    /// E[X(t) | x, t_x, T], expected purchases in the next t (FHL 2005, eq. 10): P(alive) times
+    /// ``expectedPurchasesIfAlive(_:t:x:T:)``.
+    public static func expectedPurchases(_ p: Parameters, t: Double, x: Double, tx: Double, T: Double) -> Double {
+        probabilityAlive(p, x: x, tx: tx, T: T) * expectedPurchasesIfAlive(p, t: t, x: x, T: T)
+    }
+
+    /// Expected purchases in the next t of a customer still alive at T, the numerator of FHL 2005,
+    /// eq. 10 (it depends on x and T, not t_x):
     ///
-    /// (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+x; a+b+x−1; z)] / (1 + δ(x>0) a/(b+x−1) ((α+T)/(α+t_x))^{r+x}),
-    /// z = t/(α+T+t). Euler's transformation (A&S 15.3.3) turns the bracket into
+    /// (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+x; a+b+x−1; z)], z = t/(α+T+t).
+    /// Euler's transformation (A&S 15.3.3) turns the bracket into
     /// 1 − ((α+T)/(α+T+t))^{a−1} ₂F₁(a+b−1−r, a−1; a+b+x−1; z), whose series has small numerator
     /// parameters whatever x is, so customers with hundreds of purchases stay finite.
-    public static func expectedPurchases(_ p: Parameters, t: Double, x: Double, tx: Double, T: Double) -> Double {
+    public static func expectedPurchasesIfAlive(_ p: Parameters, t: Double, x: Double, T: Double) -> Double {
         let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b)
         let z = t / (alpha + T + t)
         let hyp = Special.series2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
-        let numerator = (a + b + x - 1) / (a - 1) * (1 - exp((a - 1) * log((alpha + T) / (alpha + T + t))) * hyp)
-        let odds = x > 0 ? exp(log(a) - log(b + x - 1) + (r + x) * (log(alpha + T) - log(alpha + tx))) : 0
-        return numerator / (1 + odds)
+        return (a + b + x - 1) / (a - 1) * (1 - exp((a - 1) * log((alpha + T) / (alpha + T + t))) * hyp)
     }
 
     /// E[X(t)] for a customer just acquired (FHL 2005, eq. 9).
@@ -117,14 +122,19 @@ extension BGNBD {
     /// and an exponential, and customers are summed on all cores.
     /// - Parameters:
     ///   - penalty: optional L2 penalty on the parameters (0 for plain maximum likelihood).
-    public static func fit(_ data: PurchaseHistories, penalty: Double = 0, start: Parameters = Parameters(r: 1, alpha: 1, a: 1, b: 1)) -> FitResult {
-        let grouped = FrequencyGroups(data)
+    ///   - start: where the search starts; by default r = a = b = 1 with α the time per purchase (and,
+    ///     above 200,000 rows, the fit of a sample).
+    public static func fit(_ data: PurchaseHistories, penalty: Double = 0, start: Parameters? = nil) -> FitResult {
+        let start = start ?? Parameters(r: 1, alpha: data.timePerPurchase, a: 1, b: 1)
         guard penalty == 0 else {
+            let grouped = FrequencyGroups(data)
             return MaximumLikelihood.fit(model: "bgnbd", names: parameterNames, start: start.vector, observations: data.totalWeight, penalty: penalty) { v, g in
                 gradientOnly(Parameters(v), grouped, &g)
             }
         }
-        let newton = Newton.fit(model: "bgnbd", names: parameterNames, start: start.vector, observations: data.totalWeight) { v, g, h in
+        let origin = data.warmStart { fit($0, start: start) } ?? start.vector
+        let grouped = FrequencyGroups(data)
+        let newton = Newton.fit(model: "bgnbd", names: parameterNames, start: origin, observations: data.totalWeight) { v, g, h in
             logLikelihood(Parameters(v), grouped, gradient: &g, hessian: &h)
         }
         if newton.converged { return newton }
@@ -144,72 +154,114 @@ extension BGNBD {
 
     /// The total log-likelihood with its gradient and Hessian (4 × 4, row-major) in (r, α, a, b).
     ///
-    /// Per customer, mix = log(e^{A₃} + δe^{A₄}) has Hessian w₃H₃ + w₄H₄ + w₃w₄(∇A₃ − ∇A₄)(∇A₃ − ∇A₄)ᵀ;
-    /// the x-only terms contribute trigammas, once per distinct x.
+    /// Per customer, mix = log(e^{A₃} + δe^{A₄}) has Hessian w₃H₃ + w₄H₄ + w₃w₄(∇A₃ − ∇A₄)(∇A₃ − ∇A₄)ᵀ.
+    /// The terms that depend on x alone (log-gammas, digammas, trigammas) are summed once per distinct
+    /// x, times that frequency's total weight; the loop over customers only adds what depends on t_x
+    /// and T. Accumulators: 0–3 gradient, then the 10 distinct Hessian entries rr rα ra rb αα αa αb aa
+    /// ab bb.
     static func logLikelihood(_ p: Parameters, _ data: FrequencyGroups, gradient: inout [Double], hessian: inout [Double]) -> Double {
         let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b)
         let logAlpha = log(alpha), logA = log(a)
         let psiR = Special.digamma(r), psiB = Special.digamma(b), psiAB = Special.digamma(a + b)
         let lgR = Special.logGamma(r), lgB = Special.logGamma(b), lgAB = Special.logGamma(a + b)
         let triR = Special.trigamma(r), triB = Special.trigamma(b), triAB = Special.trigamma(a + b)
-        struct PerX { var constant, dR, dA, dB, logOdds, inverseB, hRR, hAA, hBB: Double }
-        let perX = data.values.map { x -> PerX in
+        // x-only terms, weighted by how many customers share each x.
+        var constant = 0.0, constantSums = SIMD16<Double>.zero
+        var logOdds = [Double](repeating: 0, count: data.values.count)
+        var inverseB = [Double](repeating: 0, count: data.values.count)
+        for (k, x) in data.values.enumerated() {
             let psiABX = Special.digamma(a + b + x), triABX = Special.trigamma(a + b + x)
-            return PerX(constant: Special.logGamma(r + x) - lgR + r * logAlpha + lgAB + Special.logGamma(b + x) - lgB - Special.logGamma(a + b + x),
-                        dR: Special.digamma(r + x) - psiR + logAlpha, dA: psiAB - psiABX,
-                        dB: psiAB + Special.digamma(b + x) - psiB - psiABX,
-                        logOdds: x > 0 ? logA - log(b + x - 1) : -.infinity, inverseB: x > 0 ? 1 / (b + x - 1) : 0,
-                        hRR: Special.trigamma(r + x) - triR, hAA: triAB - triABX, hBB: triAB + Special.trigamma(b + x) - triB - triABX)
-        }
-        // Accumulators: 0–3 gradient, then the 10 distinct Hessian entries rr rα ra rb αα αa αb aa ab bb.
-        var sums = [Double](repeating: 0, count: 14)
-        let total = MaximumLikelihood.sum(count: data.count, parameters: 14, gradient: &sums) { i, s in
-            let k = Int(data.group[i])
-            let x = data.values[k], w = data.weight[i]
-            let c = perX[k]
-            let alphaT = alpha + data.age[i]
-            let logAlphaT = log(alphaT)
-            let a3 = -(r + x) * logAlphaT
-            // ∇A₃ and ∇A₄ in (r, α, a, b).
-            let g3r = -logAlphaT, g3a = -(r + x) / alphaT
-            var mix = a3, w4 = 0.0
-            var g4r = 0.0, g4a = 0.0, g4A = 0.0, g4B = 0.0, alphaTx = 1.0
+            let hAA = triAB - triABX
+            let w = data.groupWeight[k]
+            constant += w * (Special.logGamma(r + x) - lgR + r * logAlpha + lgAB + Special.logGamma(b + x) - lgB - Special.logGamma(a + b + x))
+            var c = SIMD16<Double>.zero
+            c[0] = Special.digamma(r + x) - psiR + logAlpha
+            c[1] = r / alpha
+            c[2] = psiAB - psiABX
+            c[3] = psiAB + Special.digamma(b + x) - psiB - psiABX
+            c[4] = Special.trigamma(r + x) - triR
+            c[5] = 1 / alpha
+            c[8] = -r / (alpha * alpha)
+            c[11] = hAA
+            c[12] = hAA
+            c[13] = triAB + Special.trigamma(b + x) - triB - triABX
+            constantSums += w * c
             if x > 0 {
-                alphaTx = alpha + data.recency[i]
-                let logAlphaTx = log(alphaTx)
-                let a4 = c.logOdds - (r + x) * logAlphaTx
-                let d = a4 - a3
-                if d <= 0 {
-                    let e = exp(d)
-                    mix = a3 + log1p(e)
-                    w4 = e / (1 + e)
-                } else {
-                    let e = exp(-d)
-                    mix = a4 + log1p(e)
-                    w4 = 1 / (1 + e)
-                }
-                g4r = -logAlphaTx; g4a = -(r + x) / alphaTx; g4A = 1 / a; g4B = -c.inverseB
+                logOdds[k] = logA - log(b + x - 1)
+                inverseB[k] = 1 / (b + x - 1)
             }
-            let w3 = 1 - w4
-            s[0] += w * (c.dR + w3 * g3r + w4 * g4r)
-            s[1] += w * (r / alpha + w3 * g3a + w4 * g4a)
-            s[2] += w * (c.dA + w4 * g4A)
-            s[3] += w * (c.dB + w4 * g4B)
-            // Hessian of the constant part and of mix.
-            let cross = w3 * w4
-            let dr = g3r - g4r, da = g3a - g4a, dA = -g4A, dB = -g4B
-            s[4] += w * (c.hRR + cross * dr * dr)
-            s[5] += w * (1 / alpha - w3 / alphaT - (x > 0 ? w4 / alphaTx : 0) + cross * dr * da)
-            s[6] += w * (cross * dr * dA)
-            s[7] += w * (cross * dr * dB)
-            s[8] += w * (-r / (alpha * alpha) + w3 * (r + x) / (alphaT * alphaT) + (x > 0 ? w4 * (r + x) / (alphaTx * alphaTx) : 0) + cross * da * da)
-            s[9] += w * (cross * da * dA)
-            s[10] += w * (cross * da * dB)
-            s[11] += w * (c.hAA - (x > 0 ? w4 / (a * a) : 0) + cross * dA * dA)
-            s[12] += w * (c.hAA + cross * dA * dB)
-            s[13] += w * (c.hBB + (x > 0 ? w4 * c.inverseB * c.inverseB : 0) + cross * dB * dB)
-            return w * (c.constant + mix)
         }
+        let inverseA = 1 / a
+        let (oddsByX, inverseByX) = (logOdds, inverseB)
+        let (mixTotal, mixSums) = MaximumLikelihood.sumBlocks(count: data.count) { rows in
+            var s = SIMD16<Double>.zero
+            var value = 0.0
+            data.values.withUnsafeBufferPointer { values in
+            data.group.withUnsafeBufferPointer { group in
+            data.weight.withUnsafeBufferPointer { weight in
+            data.age.withUnsafeBufferPointer { age in
+            data.recency.withUnsafeBufferPointer { recency in
+            oddsByX.withUnsafeBufferPointer { logOdds in
+            inverseByX.withUnsafeBufferPointer { inverseB in
+                for i in rows {
+                    let k = Int(group[i])
+                    let x = values[k], w = weight[i]
+                    let invT = 1 / (alpha + age[i])
+                    let logAlphaT = log(alpha + age[i])
+                    let a3 = -(r + x) * logAlphaT
+                    guard x > 0 else {
+                        // A₃ alone: its gradient (−log(α+T), −r/(α+T)) and Hessian.
+                        value += w * a3
+                        s[0] -= w * logAlphaT
+                        s[1] -= w * r * invT
+                        s[5] -= w * invT
+                        s[8] += w * r * invT * invT
+                        continue
+                    }
+                    let invTx = 1 / (alpha + recency[i])
+                    let logAlphaTx = log(alpha + recency[i])
+                    let a4 = logOdds[k] - (r + x) * logAlphaTx
+                    let d = a4 - a3
+                    let mix: Double, w4: Double
+                    if d <= 0 {
+                        let e = exp(d)
+                        mix = a3 + log1p(e)
+                        w4 = e / (1 + e)
+                    } else {
+                        let e = exp(-d)
+                        mix = a4 + log1p(e)
+                        w4 = 1 / (1 + e)
+                    }
+                    let w3 = 1 - w4
+                    // ∇A₃ = (−log(α+T), −(r+x)/(α+T), 0, 0); ∇A₄ = (−log(α+t_x), −(r+x)/(α+t_x), 1/a, −1/(b+x−1)).
+                    let g3r = -logAlphaT, g3a = -(r + x) * invT
+                    let g4r = -logAlphaTx, g4a = -(r + x) * invTx, g4B = -inverseB[k]
+                    let cross = w3 * w4
+                    let dr = g3r - g4r, da = g3a - g4a, dA = -inverseA, dB = -g4B
+                    let terms = SIMD16<Double>(
+                        w3 * g3r + w4 * g4r,
+                        w3 * g3a + w4 * g4a,
+                        w4 * inverseA,
+                        w4 * g4B,
+                        cross * dr * dr,
+                        -w3 * invT - w4 * invTx + cross * dr * da,
+                        cross * dr * dA,
+                        cross * dr * dB,
+                        (r + x) * (w3 * invT * invT + w4 * invTx * invTx) + cross * da * da,
+                        cross * da * dA,
+                        cross * da * dB,
+                        -w4 * inverseA * inverseA + cross * dA * dA,
+                        cross * dA * dB,
+                        w4 * g4B * g4B + cross * dB * dB,
+                        0, 0)
+                    s += w * terms
+                    value += w * mix
+                }
+            }}}}}}}
+            return (value, s)
+        }
+        let total = constant + mixTotal
+        let sums = constantSums + mixSums
         for i in 0..<4 { gradient[i] = sums[i] }
         let upper = [(0, 0, 4), (0, 1, 5), (0, 2, 6), (0, 3, 7), (1, 1, 8), (1, 2, 9), (1, 3, 10), (2, 2, 11), (2, 3, 12), (3, 3, 13)]
         for (i, j, k) in upper {
@@ -225,32 +277,5 @@ extension BGNBD {
     /// The grouped log-likelihood with gradient and Hessian, exposed for tests.
     public static func logLikelihoodForTesting(_ p: Parameters, _ data: PurchaseHistories, gradient: inout [Double], hessian: inout [Double]) -> Double {
         logLikelihood(p, FrequencyGroups(data), gradient: &gradient, hessian: &hessian)
-    }
-}
-
-/// Purchase histories with each row's frequency replaced by an index into the distinct frequencies,
-/// so terms that depend on x alone are computed once per distinct x.
-struct FrequencyGroups: Sendable {
-    let values: [Double]
-    let group: [Int32]
-    let recency: [Double]
-    let age: [Double]
-    let weight: [Double]
-    var count: Int { group.count }
-
-    init(_ data: PurchaseHistories) {
-        var index: [Double: Int32] = [:]
-        var values: [Double] = []
-        group = data.frequency.map { x in
-            if let k = index[x] { return k }
-            let k = Int32(values.count)
-            index[x] = k
-            values.append(x)
-            return k
-        }
-        self.values = values
-        recency = data.recency
-        age = data.age
-        weight = data.weight
     }
 }

@@ -42,6 +42,9 @@ public struct GaussLegendre: Sendable {
         logWeights = weights.map { log($0) }
     }
 
-    /// The 48-point rule used by the likelihoods.
+    /// The 48-point rule.
     public static let standard = GaussLegendre(points: 48)
+    /// The rules Pareto/NBD's integral chooses from.
+    static let six = GaussLegendre(points: 6), eight = GaussLegendre(points: 8)
+    static let ten = GaussLegendre(points: 10), sixteen = GaussLegendre(points: 16)
 }

@@ -40,14 +40,19 @@ public enum MBGNBD {
         1 / (1 + exp(log(p.a) - log(p.b + x) + (p.r + x) * (log(p.alpha + T) - log(p.alpha + tx))))
     }
 
-    /// E[X(t) | x, t_x, T] (Batislam et al. 2007, eq. 6):
-    /// (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+x+1; a+b+x; z)] / (1 + a/(b+x) ((α+T)/(α+t_x))^{r+x}),
-    /// with the bracket by Euler's transformation 1 − ((α+T)/(α+T+t))^{a−1} ₂F₁(a+b−r, a−1; a+b+x; z).
+    /// E[X(t) | x, t_x, T] (Batislam et al. 2007, eq. 6): P(alive) times
+    /// ``expectedPurchasesIfAlive(_:t:x:T:)``.
     public static func expectedPurchases(_ p: Parameters, t: Double, x: Double, tx: Double, T: Double) -> Double {
+        probabilityAlive(p, x: x, tx: tx, T: T) * expectedPurchasesIfAlive(p, t: t, x: x, T: T)
+    }
+
+    /// Expected purchases in the next t of a customer still alive at T (the numerator of Batislam et
+    /// al. 2007, eq. 6): (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+x+1; a+b+x; z)], with
+    /// the bracket by Euler's transformation 1 − ((α+T)/(α+T+t))^{a−1} ₂F₁(a+b−r, a−1; a+b+x; z).
+    public static func expectedPurchasesIfAlive(_ p: Parameters, t: Double, x: Double, T: Double) -> Double {
         let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b)
         let hyp = Special.series2f1(a + b - r, a - 1, a + b + x, t / (alpha + T + t))
-        let numerator = (a + b + x) / (a - 1) * (1 - exp((a - 1) * log((alpha + T) / (alpha + T + t))) * hyp)
-        return numerator / (1 + exp(log(a) - log(b + x) + (r + x) * (log(alpha + T) - log(alpha + tx))))
+        return (a + b + x) / (a - 1) * (1 - exp((a - 1) * log((alpha + T) / (alpha + T + t))) * hyp)
     }
 
     /// E[X(t)] for a customer just acquired: (b/(a−1)) [1 − (α/(α+t))^r ₂F₁(r, b+1; a+b; t/(α+t))].

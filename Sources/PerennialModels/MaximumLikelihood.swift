@@ -135,6 +135,24 @@ public enum MaximumLikelihood {
 
     static func format(_ value: Double) -> String { String(format: "%.4g", value) }
 
+    /// Sums a log-likelihood over `count` rows given as a function of a block of rows that returns its
+    /// value and its derivative sums (up to 16 of them): blocks of `chunkSize` rows run in parallel
+    /// when there are more than two. A model's loop over its block keeps its accumulators in
+    /// registers, which a per-row callback cannot.
+    public static func sumBlocks(count: Int, chunkSize: Int = 16_384,
+                                 _ block: @Sendable (Range<Int>) -> (Double, SIMD16<Double>)) -> (Double, SIMD16<Double>) {
+        guard count > 2 * chunkSize else { return block(0..<count) }
+        let chunks = (count + chunkSize - 1) / chunkSize
+        var partial = [(Double, SIMD16<Double>)](repeating: (0, .zero), count: chunks)
+        partial.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let output = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                output[chunk] = block((chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize))
+            }
+        }
+        return partial.reduce((0, .zero)) { ($0.0 + $1.0, $0.1 + $1.1) }
+    }
+
     /// Sums a per-row log-likelihood over `count` rows, in parallel chunks when there are many.
     public static func sum(count: Int, parameters: Int, gradient: inout [Double],
                            _ row: @Sendable (Int, inout [Double]) -> Double) -> Double {

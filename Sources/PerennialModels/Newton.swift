@@ -8,6 +8,9 @@ import Darwin
 /// and a sufficient-decrease test), for models that provide second derivatives: fewer passes over the
 /// data than L-BFGS, and the standard errors come from the last Hessian at no extra cost.
 enum Newton {
+    /// The largest full Newton step, in log-parameters, at which a fit counts as converged.
+    static let stepTolerance = 1e-8
+
     /// Maximises a log-likelihood that writes its gradient (n entries) and Hessian (n × n, row-major) in
     /// the natural parameters.
     static func fit(model: String, names: [String], start: [Double], observations: Double,
@@ -29,13 +32,25 @@ enum Newton {
                 for j in 0..<n { hu[i * n + j] = -h[i * n + j] * theta[i] * theta[j] / observations }
                 hu[i * n + i] -= g[i] * theta[i] / observations
             }
+            // Near the optimum the full Newton step is the distance to it (to second order): once it
+            // moves no log-parameter by more than 1e-8, the estimates are good to eight digits and another
+            // pass over the data would change nothing that is reported.
+            let newtonStep = solveCholesky(hu, gu.map { -$0 }, n)?.reduce(0.0) { max($0, abs($1)) } ?? .infinity
+            if newtonStep < stepTolerance {
+                converged = true
+                break
+            }
+            // Each iteration first tries the pure Newton step (quadratic convergence near the optimum),
+            // then Levenberg–Marquardt damping, raised until a step gives sufficient decrease.
             var accepted = false
+            var pure = true
             for _ in 0..<40 {
+                let lambda = pure ? 0 : damping
                 var damped = hu
                 let scale = (0..<n).reduce(0.0) { max($0, abs(hu[$1 * n + $1])) }
-                for i in 0..<n { damped[i * n + i] += damping * max(scale, 1e-12) }
+                for i in 0..<n { damped[i * n + i] += lambda * max(scale, 1e-12) }
                 guard let step = solveCholesky(damped, gu.map { -$0 }, n) else {
-                    damping *= 10
+                    if pure { pure = false } else { damping *= 10 }
                     continue
                 }
                 let trial = (0..<n).map { theta[$0] * exp(max(-5, min(5, step[$0]))) }
@@ -46,14 +61,19 @@ enum Newton {
                 let current = -ll / observations, next = -llt / observations
                 if llt.isFinite && next <= current + 1e-4 * slope {
                     theta = trial; g = gt; h = ht; ll = llt
-                    damping = max(damping / 4, 1e-9)
+                    if !pure { damping = max(damping / 4, 1e-9) }
                     accepted = true
                     break
                 }
-                damping *= 4
+                if pure { pure = false } else { damping *= 4 }
             }
             iterations += 1
-            if !accepted { break }
+            if !accepted {
+                // No step decreases the objective: at the optimum to floating-point precision when the
+                // Newton step is already tiny, stalled otherwise.
+                converged = newtonStep < 1e-6
+                break
+            }
         }
         // Standard errors from the observed information −H.
         let information = (0..<n).map { i in (0..<n).map { j in -(h[i * n + j] + h[j * n + i]) / 2 } }
