@@ -65,8 +65,8 @@ public enum BGNBD {
     /// P(alive | x, t_x, T) (FHL 2005, eq. 13): 1 / (1 + δ(x>0) a/(b+x−1) ((α+T)/(α+t_x))^{r+x}).
     public static func probabilityAlive(_ p: Parameters, x: Double, tx: Double, T: Double) -> Double {
         guard x > 0 else { return 1 }
-        let logRatio = log(p.a) - log(p.b + x - 1) + (p.r + x) * (log(p.alpha + T) - log(p.alpha + tx))
-        return 1 / (1 + exp(logRatio))
+        // One logarithm and one exponential; an overflow to infinity gives the right limit, 0.
+        return 1 / (1 + p.a / (p.b + x - 1) * exp((p.r + x) * log((p.alpha + T) / (p.alpha + tx))))
     }
 
     /// E[X(t) | x, t_x, T], expected purchases in the next t (FHL 2005, eq. 10): P(alive) times

@@ -37,9 +37,14 @@ struct ChebyshevInterpolant: Sendable {
         }
     }
 
-    /// Both functions at `u` (Clenshaw's recurrence).
-    @inline(__always)
+    /// Both functions at `u`.
     func evaluate(_ u: Double) -> SIMD2<Double> {
+        coefficients.withUnsafeBufferPointer { Self.evaluate($0, lower: lower, upper: upper, at: u) }
+    }
+
+    /// A Chebyshev series on [lower, upper] at `u` (Clenshaw's recurrence).
+    @inline(__always)
+    static func evaluate(_ coefficients: UnsafeBufferPointer<SIMD2<Double>>, lower: Double, upper: Double, at u: Double) -> SIMD2<Double> {
         let t = (2 * u - (lower + upper)) / (upper - lower)
         var b1 = SIMD2<Double>.zero, b2 = SIMD2<Double>.zero
         for k in stride(from: coefficients.count - 1, through: 1, by: -1) {

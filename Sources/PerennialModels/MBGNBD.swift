@@ -37,7 +37,7 @@ public enum MBGNBD {
 
     /// P(alive | x, t_x, T) = 1 / (1 + a/(b+x) ((α+T)/(α+t_x))^{r+x}).
     public static func probabilityAlive(_ p: Parameters, x: Double, tx: Double, T: Double) -> Double {
-        1 / (1 + exp(log(p.a) - log(p.b + x) + (p.r + x) * (log(p.alpha + T) - log(p.alpha + tx))))
+        1 / (1 + p.a / (p.b + x) * exp((p.r + x) * log((p.alpha + T) / (p.alpha + tx))))
     }
 
     /// E[X(t) | x, t_x, T] (Batislam et al. 2007, eq. 6): P(alive) times

@@ -41,7 +41,14 @@ public enum ModelScoring {
                   valued ? model.discountedPurchasesIfAlive(x: x, T: T, months: months, monthlyDiscount: monthlyDiscount) : 0)
         }
         let probabilityAlive = model.probabilityAliveFunction
+        // The interpolants, flattened: group k's coefficients are flat[start[k]..<start[k+1]] (none when
+        // the group is computed directly).
         let interpolants = interpolate(values: values, group: group, age: age, shift: shift, ifAlive)
+        let flat = interpolants.flatMap { $0?.coefficients ?? [] }
+        var offsets = [0]
+        for interpolant in interpolants { offsets.append(offsets.last! + (interpolant?.coefficients.count ?? 0)) }
+        let start = offsets
+        let bounds = interpolants.map { SIMD2($0?.lower ?? 0, $0?.upper ?? 0) }
 
         var alive = [Double](repeating: 0, count: n), purchases = [Double](repeating: 0, count: n)
         var spend = [Double](repeating: 0, count: valued ? n : 0), value = [Double](repeating: 0, count: valued ? n : 0)
@@ -52,17 +59,22 @@ public enum ModelScoring {
         value.withUnsafeMutableBufferPointer { valueOut in
             nonisolated(unsafe) let (a, p, s, v) = (aliveOut, purchasesOut, spendOut, valueOut)
             DispatchQueue.concurrentPerform(iterations: (n + chunk - 1) / chunk) { c in
+                flat.withUnsafeBufferPointer { flat in
                 for i in (c * chunk)..<min(n, (c + 1) * chunk) {
                     let k = Int(group[i])
                     let x = values[k], T = age[i]
                     let probability = probabilityAlive(x, recency[i], T)
-                    let conditional = interpolants[k]?.evaluate(log(shift + T)) ?? ifAlive(x, T)
+                    let conditional = start[k + 1] > start[k]
+                        ? ChebyshevInterpolant.evaluate(UnsafeBufferPointer(rebasing: flat[start[k]..<start[k + 1]]),
+                                                        lower: bounds[k][0], upper: bounds[k][1], at: log(shift + T))
+                        : ifAlive(x, T)
                     a[i] = probability
                     p[i] = probability * conditional[0]
                     if valued, let expected = model.expectedSpend(x: x, averageSpend: averageSpend![i]) {
                         s[i] = expected
                         v[i] = probability * expected * margin * conditional[1]
                     }
+                }
                 }
             }
         }}}}

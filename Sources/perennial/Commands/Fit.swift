@@ -76,13 +76,13 @@ struct Fit: AsyncParsableCommand {
             result = BGBB.fit(frequency: input.frequency, recency: input.recency, opportunities: input.age,
                               weight: input.weights ?? Array(repeating: 1, count: input.frequency.count), penalty: penalty)
         }
+        let seconds = Date().timeIntervalSince(started)
         var spend: FitResult?
         var correlation: Double?
         if let monetary = input.monetary, model != .bgbb {
             spend = GammaGamma.fit(frequency: input.frequency, averageSpend: monetary)
             correlation = GammaGamma.frequencySpendCorrelation(frequency: input.frequency, averageSpend: monetary)
         }
-        let seconds = Date().timeIntervalSince(started)
         let unit = model == .bgbb ? "opportunity" : time.timeUnit.rawValue
         if file == nil && summary == nil && model != .bgbb {
             // Keep the fit with the store: predict and customers --json score with it.
@@ -145,7 +145,8 @@ struct FitJSON: Encodable {
     var calibration_end: String?
     var time_unit: String
     var spend_model: Spend?
-    /// Seconds spent fitting (reading the input excluded), for benchmarks.
+    /// Seconds spent fitting the purchase model (reading the input and the spend model excluded), for
+    /// benchmarks.
     var fit_seconds: Double?
 
     struct Spend: Encodable {
