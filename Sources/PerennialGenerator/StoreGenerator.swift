@@ -28,6 +28,9 @@ public struct StoreGeneratorConfig: Sendable {
     public var dropoutA = 0.6
     /// …and this b (3 by default).
     public var dropoutB = 3.0
+    /// Share of customers who are seasonal instead: they buy once a year, around the anniversary of
+    /// their first purchase (± a week), and stop with probability 0.1 after each purchase (0 by default).
+    public var seasonalShare = 0.0
 
     /// A store of `customers` customers over two years from 2024-01-01, priced in CNY.
     public init(customers: Int, seed: UInt64 = 7, start: CivilDate = CivilDate(year: 2024, month: 1, day: 1), days: Int = 730,
@@ -69,6 +72,7 @@ public struct GeneratorSummary: Sendable, Codable {
 /// customer's own mean, itself Gamma across customers (the Gamma-Gamma spend model). Baskets are filled
 /// from a catalog of products in 12 categories with Zipf-like popularity. Customers prefer one channel
 /// (app, mini-program, web, store). Some orders are guest checkouts; some are cancelled a few days later.
+/// Optionally a share of customers are seasonal: one purchase a year around the same date.
 /// Rows come customer by customer.
 ///
 /// - Complexity: O(lines); memory is one customer's orders and the output chunk.
@@ -117,11 +121,13 @@ public struct StoreGenerator {
             let acquired = horizon * random.uniform().squareRoot()
             let rate = random.gamma(shape: config.rateShape, scale: 1.0 / config.rateScaleDays)
             let dropout = random.beta(config.dropoutA, config.dropoutB)
+            let seasonal = config.seasonalShare > 0 && random.uniform() < config.seasonalShare
             let meanSpend = random.gamma(shape: 3, scale: 180.0 / 3)
             let channel = pick(Self.channelWeights, &random)
             let country = Self.countries[Int(random.next() % UInt64(Self.countries.count))]
             summary.customers += 1
             var day = acquired
+            var anniversary = acquired
             while day < horizon {
                 orderNumber += 1
                 let orderID = "O" + String(orderNumber)
@@ -154,6 +160,13 @@ public struct StoreGenerator {
                         summary.lines += 1
                         summary.cancellations += 1
                     }
+                }
+                if seasonal {
+                    // Once a year, a week either side of the anniversary; stops with probability 0.1.
+                    if random.uniform() < 0.1 { break }
+                    anniversary += 365
+                    day = max(day + 1, anniversary + 7 * random.normal())
+                    continue
                 }
                 // BG/NBD: after each repeat purchase the customer drops out with probability p; otherwise
                 // the next purchase comes after an exponential wait (days, fractional).

@@ -25,8 +25,8 @@ public struct CalibrationSummary: Sendable {
     public var holdoutPurchases: [Double] = []
     /// Days from the last calibration purchase to the calibration end.
     public var daysSilent: [Int] = []
-    /// Median gap between consecutive calibration purchase days, in days (`nil` with one purchase day).
-    public var medianGapDays: [Double?] = []
+    /// The gaps between consecutive calibration purchase days (`nil` with one purchase day).
+    public var cadence: [PurchaseCadence?] = []
     /// Every holdout purchase day as days after the calibration end (1 = the first holdout day), for
     /// tracking series.
     public var holdoutDayOffsets: [Int] = []
@@ -94,9 +94,7 @@ public struct CalibrationSummary: Sendable {
             averageSpend.append(repeatDays == 0 ? 0 : Double(repeatSpend) / Double(repeatDays) / minorPerMajor)
             holdoutPurchases.append(Double(holdout))
             daysSilent.append(endDay - lastDay)
-            gaps.sort()
-            medianGapDays.append(gaps.isEmpty ? nil : gaps.count % 2 == 1 ? Double(gaps[gaps.count / 2])
-                : Double(gaps[gaps.count / 2 - 1] + gaps[gaps.count / 2]) / 2)
+            cadence.append(PurchaseCadence(gaps: gaps))
         }
     }
 }

@@ -1,16 +1,47 @@
+/// How regularly a customer buys: the gaps between their consecutive purchase days.
+public struct PurchaseCadence: Sendable, Equatable, Codable {
+    /// How many gaps (purchase days − 1).
+    public var gaps: Int
+    /// Their mean, in days.
+    public var meanGap: Double
+    /// Their coefficient of variation (population standard deviation / mean): 0 for a clockwork buyer,
+    /// about 1 for purchases at random (a Poisson process).
+    public var variation: Double
+
+    /// The cadence of a list of gaps in days (`nil` when empty).
+    public init?(gaps: [Int]) {
+        guard !gaps.isEmpty else { return nil }
+        let mean = Double(gaps.reduce(0, +)) / Double(gaps.count)
+        let variance = gaps.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(gaps.count)
+        self.gaps = gaps.count
+        meanGap = mean
+        variation = mean > 0 ? variance.squareRoot() / mean : 0
+    }
+}
+
 /// Ways to flag a customer as lost at the end of a calibration period, and how they fare on the holdout.
 public enum ChurnRule: Sendable, Equatable, Codable {
     /// Lost after more than `days` days without a purchase (the seed's 90-day rule).
     case fixedSilence(days: Int)
-    /// Lost when silent for longer than the customer's own window, max(`floorDays`, `multiple` × their
-    /// median gap between purchase days) — or `fallbackDays` for customers with fewer than three purchase
-    /// days, whose cadence one gap cannot tell — or when the model's P(alive) is below `aliveFloor` and
-    /// they have been silent for more than `floorDays`. A yearly buyer silent for 120 days is not lost; a
-    /// weekly buyer silent for two months is.
-    case cadenceAware(multiple: Double, floorDays: Int, fallbackDays: Int, aliveFloor: Double)
+    /// The fixed window, adapted to each customer's own rhythm and the model:
+    /// - a **regular** buyer (at least two gaps between purchase days, coefficient of variation at most
+    ///   `maxVariation`) is lost only when silent for longer than max(`windowDays`, `multiple` × their mean
+    ///   gap): a customer who buys every December is not lost in March;
+    /// - anyone whose P(alive) is below `aliveFloor` is lost once silent for more than `floorDays`;
+    /// - everyone else is lost after `windowDays`, as with the fixed rule.
+    ///
+    /// Irregular buyers keep the fixed window because one long gap in a random sequence says nothing about
+    /// the next (for purchases at random, the coefficient of variation is about 1).
+    case cadenceAware(multiple: Double, maxVariation: Double, windowDays: Int, floorDays: Int, aliveFloor: Double)
     /// Lost when silent for more than `days` days and the model gives P(alive) below `threshold`: the
     /// fixed window, confirmed by the model.
     case modelConfirmed(days: Int, threshold: Double)
+
+    /// The cadence-aware rule with its defaults: 2 × the mean gap for buyers whose gaps vary by at most
+    /// 25%, a 90-day window, and P(alive) below 0.3 after 60 days.
+    public static func cadenceAware(windowDays: Int = 90) -> ChurnRule {
+        .cadenceAware(multiple: 2, maxVariation: 0.25, windowDays: windowDays, floorDays: 60, aliveFloor: 0.3)
+    }
 
     /// A short name for reports.
     public var name: String {
@@ -18,8 +49,8 @@ public enum ChurnRule: Sendable, Equatable, Codable {
         case .fixedSilence(let days): "silent > \(days) days"
         case let .modelConfirmed(days, threshold):
             "silent > \(days) days and P(alive) < \(Self.format(threshold))"
-        case let .cadenceAware(multiple, floorDays, fallbackDays, aliveFloor):
-            "silent > max(\(floorDays)d, \(Self.format(multiple))× own gap) (\(fallbackDays)d under 3 purchase days), or P(alive) < \(Self.format(aliveFloor))"
+        case let .cadenceAware(multiple, maxVariation, windowDays, floorDays, aliveFloor):
+            "silent > \(windowDays)d, or > \(Self.format(multiple))× own gap if regular (CV ≤ \(Self.format(maxVariation))); or P(alive) < \(Self.format(aliveFloor)) after \(floorDays)d"
         }
     }
 
@@ -28,16 +59,18 @@ public enum ChurnRule: Sendable, Equatable, Codable {
     }
 
     /// Whether the rule flags a customer.
-    public func flags(daysSilent: Int, repeatPurchases: Double, medianGap: Double?, probabilityAlive: Double) -> Bool {
+    public func flags(daysSilent: Int, cadence: PurchaseCadence?, probabilityAlive: Double) -> Bool {
         switch self {
         case .fixedSilence(let days):
             return daysSilent > days
         case let .modelConfirmed(days, threshold):
             return daysSilent > days && probabilityAlive < threshold
-        case let .cadenceAware(multiple, floorDays, fallbackDays, aliveFloor):
+        case let .cadenceAware(multiple, maxVariation, windowDays, floorDays, aliveFloor):
             if probabilityAlive < aliveFloor && daysSilent > floorDays { return true }
-            guard repeatPurchases >= 2, let gap = medianGap else { return daysSilent > fallbackDays }
-            return Double(daysSilent) > max(Double(floorDays), multiple * gap)
+            if let cadence, cadence.gaps >= 2, cadence.variation <= maxVariation {
+                return Double(daysSilent) > max(Double(windowDays), multiple * cadence.meanGap)
+            }
+            return daysSilent > windowDays
         }
     }
 }
@@ -72,7 +105,7 @@ public struct ChurnRuleReport: Sendable, Codable, Equatable {
             let bought = summary.holdoutPurchases[i] > 0
             if !bought { lost += 1 }
             let alive = model.probabilityAlive(x: summary.frequency[i], tx: summary.recency[i], T: summary.age[i])
-            if rule.flags(daysSilent: summary.daysSilent[i], repeatPurchases: summary.frequency[i], medianGap: summary.medianGapDays[i], probabilityAlive: alive) {
+            if rule.flags(daysSilent: summary.daysSilent[i], cadence: summary.cadence[i], probabilityAlive: alive) {
                 flagged += 1
                 if !bought { truePositives += 1 }
             }

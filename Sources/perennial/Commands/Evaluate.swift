@@ -36,14 +36,17 @@ struct Evaluate: AsyncParsableCommand {
     @Option(help: "Churn rules: the fixed silence window in days…")
     var churnDays: Int = 90
 
-    @Option(help: "…the cadence-aware rule's multiple of the customer's own median gap between purchases…")
-    var gapMultiple: Double = 3
+    @Option(help: "…the cadence-aware rule's window for regular buyers, as a multiple of their own mean gap between purchase days…")
+    var gapMultiple: Double = 2
 
-    @Option(help: "…its shortest window in days…")
-    var floorDays: Int = 60
+    @Option(help: "…the largest coefficient of variation of a customer's gaps for them to count as regular…")
+    var maxVariation: Double = 0.25
 
-    @Option(help: "…and the P(alive) below which a customer silent for the shortest window is lost.")
+    @Option(help: "…and the P(alive) below which a customer silent for more than --floor-days is lost…")
     var aliveFloor: Double = 0.3
+
+    @Option(help: "…the silence, in days, after which a low P(alive) flags a customer.")
+    var floorDays: Int = 60
 
     struct Output: Encodable {
         var calibration_end: String
@@ -74,7 +77,8 @@ struct Evaluate: AsyncParsableCommand {
                                                unitDays: time.timeUnit.days, models: models)
         let best = ModelComparison.best(reports)
         let rules: [ChurnRule] = [.fixedSilence(days: churnDays),
-                                  .cadenceAware(multiple: gapMultiple, floorDays: floorDays, fallbackDays: churnDays, aliveFloor: aliveFloor),
+                                  .cadenceAware(multiple: gapMultiple, maxVariation: maxVariation, windowDays: churnDays,
+                                                floorDays: floorDays, aliveFloor: aliveFloor),
                                   .modelConfirmed(days: churnDays, threshold: 0.5)]
         let churn = ModelComparison.churnRules(loaded.table, calibrationEnd: calibration, holdoutEnd: holdout, calendar: calendar,
                                                unitDays: time.timeUnit.days, model: PurchaseModel(rawValue: best?.model ?? "bgnbd") ?? .bgnbd,

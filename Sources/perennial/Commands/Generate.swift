@@ -33,16 +33,20 @@ struct Generate: AsyncParsableCommand {
     @Option(help: "The currency of prices.")
     var currency: String = "CNY"
 
+    @Option(help: "Share of customers who buy once a year around the same date instead (0–1).")
+    var seasonalShare: Double = 0
+
     func validate() throws {
         if customers < 1 { throw ValidationError("--customers must be at least 1 (got \(customers)).") }
         if days < 1 { throw ValidationError("--days must be at least 1 (got \(days)).") }
         _ = try ModelTimeOptions.day(start, flag: "--start")
         if currency.count != 3 { throw ValidationError("--currency '\(currency)' is not a 3-letter ISO code.") }
+        if !(0...1).contains(seasonalShare) { throw ValidationError("--seasonal-share must be between 0 and 1 (got \(seasonalShare)).") }
     }
 
-
     func run() async throws {
-        let config = StoreGeneratorConfig(customers: customers, seed: seed, start: try ModelTimeOptions.day(start, flag: "--start"), days: days, currency: Currency(currency))
+        var config = StoreGeneratorConfig(customers: customers, seed: seed, start: try ModelTimeOptions.day(start, flag: "--start"), days: days, currency: Currency(currency))
+        config.seasonalShare = seasonalShare
         let summary = try Self.write(config: config, to: out)
         Terminal.note("wrote \(out): \(Formatting.count(summary.lines)) lines, \(Formatting.count(summary.orders)) orders, \(Formatting.count(summary.customers)) customers (\(Formatting.count(summary.guestOrders)) guest orders, \(Formatting.count(summary.cancellations)) cancellations)")
     }
