@@ -2,6 +2,8 @@
 public struct CustomerScores: Sendable {
     /// Customer index (into the table) of each row, as in the summary.
     public var customers: [Int32] = []
+    /// Repeat purchases x, as in the summary.
+    public var frequency: [Double] = []
     /// P(alive).
     public var probabilityAlive: [Double] = []
     /// Expected purchases over the horizon.
@@ -18,6 +20,7 @@ public struct CustomerScores: Sendable {
     public init(model: FittedModel, summary: CalibrationSummary, horizon: Double, months: Int = 12,
                 monthlyDiscount: Double = 0.01, margin: Double = 1) {
         customers = summary.customers
+        frequency = summary.frequency
         let scores = ModelScoring.score(model: model, frequency: summary.frequency, recency: summary.recency, age: summary.age,
                                         averageSpend: summary.averageSpend, horizon: horizon, months: months,
                                         monthlyDiscount: monthlyDiscount, margin: margin)

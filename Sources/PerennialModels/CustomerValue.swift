@@ -23,6 +23,14 @@ public struct FittedModel: Sendable, Codable, Equatable {
         self.calibrationEnd = calibrationEnd
     }
 
+    /// Whether the purchase model's P(alive) can place a customer in a lifecycle stage: not when the fit
+    /// went to the edge of its range (typically no dropout visible, so P(alive) is near 1 for everyone),
+    /// and not, under BG/NBD, for customers without repeat purchases (to whom it always gives 1).
+    public func judgesStage(repeatPurchases: Double) -> Bool {
+        if purchase.reachedBoundary { return false }
+        return repeatPurchases > 0 || purchase.model != "bgnbd"
+    }
+
     /// P(alive | x, t_x, T).
     public func probabilityAlive(x: Double, tx: Double, T: Double) -> Double {
         probabilityAliveFunction(x, tx, T)

@@ -24,6 +24,9 @@ public struct FitResult: Sendable, Codable, Equatable {
     /// Customers (total weight) the fit used.
     public var observations: Double
 
+    /// Whether a parameter went to the edge of its range (below 1e-4 or above 1e4).
+    public var reachedBoundary: Bool { parameters.contains { $0 < 1e-4 || $0 > 1e4 } }
+
     /// A parameter by name.
     public subscript(name: String) -> Double? {
         parameterNames.firstIndex(of: name).map { parameters[$0] }

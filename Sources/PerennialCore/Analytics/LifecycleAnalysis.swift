@@ -10,6 +10,9 @@ public struct AnalysisOptions: Sendable {
     public var stageRules: StageRules
     /// The period of the cohort matrix.
     public var cohortPeriod: CalendarPeriod
+    /// A fitted model's P(alive) per customer, indexed like the table's customers (NaN where the model
+    /// does not judge the customer); with it, stages follow the model (``StageRules/stage(of:probabilityAlive:)``).
+    public var probabilityAlive: [Double]?
 
     /// Options with defaults: as-of after the last order, UTC, default thresholds, monthly cohorts.
     public init(asOf: Int64? = nil, calendar: StoreCalendar = .utc, stageRules: StageRules = StageRules(),
@@ -79,7 +82,8 @@ public enum LifecycleAnalysis {
             let summary = results[c].summary
             profiles.append(CustomerProfile(
                 customerID: table.customerIDs[c], summary: summary, revenueMinor: results[c].revenueMinor,
-                rfm: rfm[c], segment: rfm[c]?.segment, stage: options.stageRules.stage(of: summary)))
+                rfm: rfm[c], segment: rfm[c]?.segment,
+                stage: options.stageRules.stage(of: summary, probabilityAlive: options.probabilityAlive?[c])))
         }
 
         let lastPeriodDay = calendar.dayNumber(of: asOf - 1)

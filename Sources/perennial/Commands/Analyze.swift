@@ -25,7 +25,12 @@ struct Analyze: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try await TableLoader.load(file: file, format: format, database: database)
-        let options = try analysis.options(storeTimeZone: loaded.storeTimeZone, period: period)
+        var options = try analysis.options(storeTimeZone: loaded.storeTimeZone, period: period)
+        if file == nil {
+            // A model saved with the store places customers in stages by P(alive).
+            options.probabilityAlive = try await ModelLoader.predictions(database: database, table: loaded.table,
+                                                                         storeTimeZone: loaded.storeTimeZone)?.aliveForStages
+        }
         let report = LifecycleAnalysis.run(loaded.table, options: options)
         if json {
             print(try ReportJSON.encode(ReportJSON.analysis(report, source: loaded.origin)))

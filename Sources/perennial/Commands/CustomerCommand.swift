@@ -43,13 +43,16 @@ struct CustomerCommand: AsyncParsableCommand {
             throw ValidationError("no customer '\(id)' in \(database.path). List customers with: perennial customers")
         }
         guard let table = try await store.loadTransactions() else { throw ValidationError("the database holds no orders yet.") }
-        let report = LifecycleAnalysis.run(table, options: try analysis.options(storeTimeZone: try await store.setting("timezone")))
+        let predictions = try await ModelLoader.predictions(database: database, table: table, storeTimeZone: try await store.setting("timezone"))
+        var options = try analysis.options(storeTimeZone: try await store.setting("timezone"))
+        options.probabilityAlive = predictions?.aliveForStages
+        let report = LifecycleAnalysis.run(table, options: options)
         let orders = try await store.orders(ofCustomer: id)
         let currency = report.currency
         guard let profile = report.profiles.first(where: { $0.customerID == id }) else {
             throw ValidationError("customer '\(id)' has no orders before \(Formatting.iso(report.asOf)); try a later --as-of.")
         }
-        let prediction = try await ModelLoader.predictions(database: database, table: table, storeTimeZone: try await store.setting("timezone"))?[id]
+        let prediction = predictions?.byCustomer[id]
         if json {
             let history = orders.map { order in
                 OrderJSON(order_id: order.id, placed_at: Formatting.iso(order.placedAt), kind: order.kind.name, channel: order.channel?.rawValue,

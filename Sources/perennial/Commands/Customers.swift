@@ -39,7 +39,11 @@ struct Customers: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try await TableLoader.load(file: file, format: format, database: database)
-        let report = LifecycleAnalysis.run(loaded.table, options: try analysis.options(storeTimeZone: loaded.storeTimeZone))
+        // A saved model places customers in stages by P(alive) (docs/ANALYTICS.md) and adds predictions.
+        let predictions = file == nil ? try await ModelLoader.predictions(database: database, table: loaded.table, storeTimeZone: loaded.storeTimeZone) : nil
+        var options = try analysis.options(storeTimeZone: loaded.storeTimeZone)
+        options.probabilityAlive = predictions?.aliveForStages
+        let report = LifecycleAnalysis.run(loaded.table, options: options)
         var profiles = report.profiles.filter { (stage == nil || $0.stage == stage) && (segment == nil || $0.segment == segment) }
         switch sort {
         case .revenue: profiles.sort { ($0.revenueMinor, $1.customerID) > ($1.revenueMinor, $0.customerID) }
@@ -47,13 +51,12 @@ struct Customers: AsyncParsableCommand {
         case .recency: profiles.sort { ($0.summary?.recencyDays ?? Int.max, $0.customerID) < ($1.summary?.recencyDays ?? Int.max, $1.customerID) }
         case .id: profiles.sort { $0.customerID < $1.customerID }
         }
-        let predictions = file == nil ? try await ModelLoader.predictions(database: database, table: loaded.table, storeTimeZone: loaded.storeTimeZone) : nil
         let shown = limit ?? (json ? profiles.count : 50)
         let page = Array(profiles.prefix(max(0, shown)))
         if json {
             var objects = page.map { ReportJSON.customer($0, report.currency) }
             if let predictions {
-                for i in objects.indices { predictions[objects[i].customer_id]?.fill(&objects[i]) }
+                for i in objects.indices { predictions.byCustomer[objects[i].customer_id]?.fill(&objects[i]) }
             }
             print(try ReportJSON.encode(objects))
             return
@@ -68,7 +71,7 @@ struct Customers: AsyncParsableCommand {
             row += scores
             row += [p.segment?.name ?? "-", p.stage.rawValue]
             if let predictions {
-                let prediction = predictions[p.customerID]
+                let prediction = predictions.byCustomer[p.customerID]
                 let alive: String = prediction.map { Formatting.percent($0.alive) } ?? "-"
                 let clv: String = prediction?.clv.map { Formatting.decimal($0, places: 2) } ?? "-"
                 row += [alive, clv]

@@ -145,22 +145,36 @@ struct CustomerPrediction {
     }
 }
 
+/// A saved model's predictions for every customer.
+struct Predictions {
+    /// 90-day purchases, spend and 12-month CLV at 1% a month, by customer id.
+    var byCustomer: [String: CustomerPrediction]
+    /// P(alive) by table customer index for lifecycle stages (NaN where the model does not judge the
+    /// customer, see `FittedModel.judgesStage`); `nil` when the fit cannot judge anyone.
+    var aliveForStages: [Double]?
+}
+
 extension ModelLoader {
-    /// Predictions (90-day purchases, 12-month CLV at 1% a month) by customer id, when the database has a
-    /// fitted model; `nil` otherwise.
-    static func predictions(database: DatabaseOptions, table: TransactionTable, storeTimeZone: String?) async throws -> [String: CustomerPrediction]? {
+    /// The saved model's predictions, when the database has one; `nil` otherwise.
+    static func predictions(database: DatabaseOptions, table: TransactionTable, storeTimeZone: String?) async throws -> Predictions? {
         let store = try database.open(create: false)
         guard let (model, _) = try await store.latestModel() else { return nil }
         let calendar = StoreCalendar(identifier: storeTimeZone ?? "UTC") ?? .utc
         let scores = score(model: model, table: table, calendar: calendar, horizonDays: 90, months: 12, discount: 0.01, margin: 1)
         var result: [String: CustomerPrediction] = [:]
+        var alive = [Double](repeating: .nan, count: table.customerIDs.count)
         for i in scores.indices {
-            result[table.customerIDs[Int(scores.customers[i])]] = CustomerPrediction(
+            let customer = Int(scores.customers[i])
+            result[table.customerIDs[customer]] = CustomerPrediction(
                 alive: scores.probabilityAlive[i], purchases: scores.expectedPurchases[i],
                 spend: scores.expectedSpend.isEmpty ? nil : scores.expectedSpend[i],
                 clv: scores.lifetimeValue.isEmpty ? nil : scores.lifetimeValue[i])
+            if model.judgesStage(repeatPurchases: scores.frequency[i]) { alive[customer] = scores.probabilityAlive[i] }
         }
-        return result
+        if model.purchase.reachedBoundary {
+            Terminal.note("stages use the silence rules: the saved \(model.purchase.model) fit went to the edge of its range, so its P(alive) cannot tell who is slipping away")
+        }
+        return Predictions(byCustomer: result, aliveForStages: model.purchase.reachedBoundary ? nil : alive)
     }
 }
 
