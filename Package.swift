@@ -11,10 +11,13 @@ let package = Package(
         .library(name: "PerennialStorage", targets: ["PerennialStorage"]),
         .library(name: "PerennialGenerator", targets: ["PerennialGenerator"]),
         .library(name: "PerennialModels", targets: ["PerennialModels"]),
+        .library(name: "PerennialReports", targets: ["PerennialReports"]),
+        .library(name: "PerennialServer", targets: ["PerennialServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
@@ -36,10 +39,19 @@ let package = Package(
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ]
         ),
+        .target(name: "PerennialReports", dependencies: ["PerennialCore", "PerennialModels"]),
+        .target(
+            name: "PerennialServer",
+            dependencies: [
+                "PerennialCore", "PerennialStorage", "PerennialModels", "PerennialReports",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .executableTarget(
             name: "perennial",
             dependencies: [
                 "PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialGenerator", "PerennialModels",
+                "PerennialReports", "PerennialServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,7 +61,9 @@ let package = Package(
         ),
         .testTarget(
             name: "PerennialTests",
-            dependencies: ["PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialGenerator", "PerennialModels", "PerennialTestSupport"],
+            dependencies: ["PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialGenerator", "PerennialModels",
+                           "PerennialReports", "PerennialServer", "PerennialTestSupport",
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
             resources: [.copy("Fixtures")]
         ),
     ]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PerennialCore
+import PerennialReports
 
 struct Analyze: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

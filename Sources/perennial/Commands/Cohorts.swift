@@ -1,5 +1,6 @@
 import ArgumentParser
 import PerennialCore
+import PerennialReports
 
 struct Cohorts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

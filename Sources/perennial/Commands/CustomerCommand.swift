@@ -1,5 +1,6 @@
 import ArgumentParser
 import PerennialCore
+import PerennialReports
 
 struct CustomerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

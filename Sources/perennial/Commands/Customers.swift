@@ -1,5 +1,6 @@
 import ArgumentParser
 import PerennialCore
+import PerennialReports
 
 struct Customers: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

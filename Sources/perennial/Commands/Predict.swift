@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PerennialCore
+import PerennialReports
 import PerennialModels
 import PerennialStorage
 

@@ -1,4 +1,5 @@
 import PerennialCore
+import PerennialReports
 
 /// The text form of a lifecycle report, for people at a terminal.
 enum ReportText {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PerennialCore
+import PerennialReports
 import PerennialIngestion
 import PerennialStorage
 

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PerennialReports
 import PerennialIngestion
 
 /// Writing to the terminal: messages on standard error, and a progress line only when standard error is

@@ -1,9 +1,9 @@
 import PerennialCore
 
 /// Number, money, percentage and time formatting for text output.
-enum Formatting {
+public enum Formatting {
     /// `1234567` → `1,234,567`.
-    static func count(_ value: Int) -> String {
+    public static func count(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var out = ""
         for (i, ch) in digits.enumerated() {
@@ -14,7 +14,7 @@ enum Formatting {
     }
 
     /// Minor units as a grouped decimal: `974774793` → `9,747,747.93`.
-    static func money(_ minor: Int64, _ currency: Currency) -> String {
+    public static func money(_ minor: Int64, _ currency: Currency) -> String {
         let plain = Money.format(minor, digits: currency.minorDigits)
         let negative = plain.hasPrefix("-")
         let body = negative ? String(plain.dropFirst()) : plain
@@ -24,24 +24,24 @@ enum Formatting {
     }
 
     /// A money amount given as a (fractional) number of minor units.
-    static func money(_ minor: Double, _ currency: Currency) -> String {
+    public static func money(_ minor: Double, _ currency: Currency) -> String {
         money(Int64(minor.rounded()), currency)
     }
 
     /// Thousandths of a major unit with two decimals, rounded half away from zero: `9747747934` → `9,747,747.93`.
-    static func thousandths(_ millis: Int64) -> String {
+    public static func thousandths(_ millis: Int64) -> String {
         let hundredths = millis / 10 + (millis % 10 >= 5 ? 1 : (millis % 10 <= -5 ? -1 : 0))
         return money(hundredths, Currency("USD"))
     }
 
     /// `0.6557` → `65.6%`.
-    static func percent(_ value: Double) -> String {
+    public static func percent(_ value: Double) -> String {
         let tenths = Int((value * 1000).rounded())
         return (tenths < 0 ? "-" : "") + "\(abs(tenths) / 10).\(abs(tenths) % 10)%"
     }
 
     /// A number with one decimal.
-    static func decimal(_ value: Double, places: Int = 1) -> String {
+    public static func decimal(_ value: Double, places: Int = 1) -> String {
         var scale = 1.0
         for _ in 0..<places { scale *= 10 }
         let scaled = Int((value * scale).rounded())
@@ -51,14 +51,14 @@ enum Formatting {
     }
 
     /// An instant as `2011-12-09T12:50:00Z`.
-    static func iso(_ seconds: Int64) -> String {
+    public static func iso(_ seconds: Int64) -> String {
         let day = StoreCalendar.floorDiv(seconds, 86_400)
         let rest = Int(seconds - Int64(day) * 86_400)
         return "\(CivilDate(dayNumber: day))T\(pad(rest / 3600)):\(pad(rest / 60 % 60)):\(pad(rest % 60))Z"
     }
 
     /// An instant as local `2011-12-09 12:50` in a calendar.
-    static func local(_ seconds: Int64, _ calendar: StoreCalendar) -> String {
+    public static func local(_ seconds: Int64, _ calendar: StoreCalendar) -> String {
         let local = seconds + calendar.offset(at: seconds)
         let day = StoreCalendar.floorDiv(local, 86_400)
         let rest = Int(local - Int64(day) * 86_400)
@@ -69,20 +69,20 @@ enum Formatting {
 }
 
 /// A plain-text table with aligned columns: text left, numbers right.
-struct TextTable {
-    var headers: [String]
-    var rows: [[String]] = []
+public struct TextTable {
+    public var headers: [String]
+    public var rows: [[String]] = []
     /// Columns aligned left (the others align right).
-    var leftColumns: Set<Int> = [0]
+    public var leftColumns: Set<Int> = [0]
 
-    init(_ headers: [String], leftColumns: Set<Int> = [0]) {
+    public init(_ headers: [String], leftColumns: Set<Int> = [0]) {
         self.headers = headers
         self.leftColumns = leftColumns
     }
 
-    mutating func add(_ row: [String]) { rows.append(row) }
+    public mutating func add(_ row: [String]) { rows.append(row) }
 
-    func render(indent: String = "  ") -> String {
+    public func render(indent: String = "  ") -> String {
         var widths = headers.map(\.count)
         for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
         func line(_ cells: [String]) -> String {

@@ -3,87 +3,87 @@ import PerennialCore
 
 /// The JSON shapes of `analyze --json`, `customers --json` and `cohorts --json` (documented in the
 /// README). Money is in major units; rates are fractions from 0 to 1.
-enum ReportJSON {
-    static func encode<T: Encodable>(_ value: T) throws -> String {
+public enum ReportJSON {
+    public static func encode<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    static func major(_ minor: Int64, _ currency: Currency) -> Double {
+    public static func major(_ minor: Int64, _ currency: Currency) -> Double {
         Double(minor) / Double(currency.minorPerMajor)
     }
 
-    static func major(_ minor: Double, _ currency: Currency) -> Double {
+    public static func major(_ minor: Double, _ currency: Currency) -> Double {
         (minor / Double(currency.minorPerMajor) * 100).rounded() / 100
     }
 
-    struct Analysis: Encodable {
-        var as_of: String
-        var timezone: String
-        var currency: String
-        var source: String
-        var kpis: KPIBlock
-        var monthly: [Month]
-        var stages: [Group]
-        var rfm_segments: [Group]
-        var cohorts: Cohorts
-        var stage_rules: StageRules
+    public struct Analysis: Encodable, Sendable {
+        public var as_of: String
+        public var timezone: String
+        public var currency: String
+        public var source: String
+        public var kpis: KPIBlock
+        public var monthly: [Month]
+        public var stages: [Group]
+        public var rfm_segments: [Group]
+        public var cohorts: Cohorts
+        public var stage_rules: StageRules
     }
 
-    struct KPIBlock: Encodable {
-        var customers, potential_customers, active_customers, new_customers_this_month: Int
-        var orders, customer_orders, guest_orders, cancellations: Int
-        var revenue, guest_revenue, aov, arpu, cancelled_revenue: Double
-        var repurchase_rate, repeat_rate_30d, repeat_rate_90d, churn_rate, cancellation_rate: Double
+    public struct KPIBlock: Encodable, Sendable {
+        public var customers, potential_customers, active_customers, new_customers_this_month: Int
+        public var orders, customer_orders, guest_orders, cancellations: Int
+        public var revenue, guest_revenue, aov, arpu, cancelled_revenue: Double
+        public var repurchase_rate, repeat_rate_30d, repeat_rate_90d, churn_rate, cancellation_rate: Double
     }
 
-    struct Month: Encodable {
-        var month: String
-        var new_customers, active_customers, orders: Int
-        var revenue: Double
+    public struct Month: Encodable, Sendable {
+        public var month: String
+        public var new_customers, active_customers, orders: Int
+        public var revenue: Double
     }
 
-    struct Group: Encodable {
-        var id: String
-        var name: String
-        var customers: Int
-        var share: Double
-        var revenue: Double
-        var revenue_share: Double
+    public struct Group: Encodable, Sendable {
+        public var id: String
+        public var name: String
+        public var customers: Int
+        public var share: Double
+        public var revenue: Double
+        public var revenue_share: Double
     }
 
-    struct Cohorts: Encodable {
-        var period: String
-        var rows: [Row]
-        struct Row: Encodable {
-            var cohort: String
-            var size: Int
-            var retained: [Int]
-            var retention: [Double]
+    public struct Cohorts: Encodable, Sendable {
+        public var period: String
+        public var rows: [Row]
+        public struct Row: Encodable, Sendable {
+            public var cohort: String
+            public var size: Int
+            public var retained: [Int]
+            public var retention: [Double]
         }
     }
 
-    struct Customer: Encodable {
-        var customer_id: String
-        var first_order, last_order: String?
-        var orders: Int
-        var revenue: Double
-        var average_order_value: Double?
-        var recency_days, tenure_days: Int?
-        var mean_days_between_orders, median_days_between_orders: Double?
-        var orders_per_month: Double?
-        var r, f, m: Int?
-        var rfm_segment: String?
-        var stage: String
-        var p_alive: Double?
-        var churn_risk: Double?
-        var expected_purchases_90d: Double?
-        var expected_spend: Double?
-        var clv_12m: Double?
+    public struct Customer: Encodable, Sendable {
+        public var customer_id: String
+        public var first_order, last_order: String?
+        public var orders: Int
+        public var revenue: Double
+        public var average_order_value: Double?
+        public var recency_days, tenure_days: Int?
+        public var mean_days_between_orders, median_days_between_orders: Double?
+        public var orders_per_month: Double?
+        public var r, f, m: Int?
+        public var rfm_segment: String?
+        public var stage: String
+        public var p_alive: Double?
+        public var churn_risk: Double?
+        public var expected_purchases_90d: Double?
+        public var expected_spend: Double?
+        public var clv_12m: Double?
     }
 
-    static func analysis(_ report: LifecycleReport, source: String) -> Analysis {
+    public static func analysis(_ report: LifecycleReport, source: String) -> Analysis {
         let c = report.currency, k = report.kpis
         return Analysis(
             as_of: Formatting.iso(report.asOf), timezone: report.timeZone, currency: c.code, source: source,
@@ -102,18 +102,18 @@ enum ReportJSON {
             stage_rules: report.stageRules)
     }
 
-    static func group(_ figure: GroupFigure, _ currency: Currency) -> Group {
+    public static func group(_ figure: GroupFigure, _ currency: Currency) -> Group {
         Group(id: figure.id, name: figure.name, customers: figure.customers, share: figure.share,
               revenue: major(figure.revenueMinor, currency), revenue_share: figure.revenueShare)
     }
 
-    static func cohorts(_ matrix: CohortMatrix) -> Cohorts {
+    public static func cohorts(_ matrix: CohortMatrix) -> Cohorts {
         Cohorts(period: matrix.period.rawValue, rows: matrix.rows.map {
             Cohorts.Row(cohort: $0.cohort, size: $0.size, retained: $0.retained, retention: $0.retention)
         })
     }
 
-    static func customer(_ profile: CustomerProfile, _ currency: Currency) -> Customer {
+    public static func customer(_ profile: CustomerProfile, _ currency: Currency) -> Customer {
         let s = profile.summary
         return Customer(
             customer_id: profile.customerID, first_order: s.map { Formatting.iso($0.firstOrder) }, last_order: s.map { Formatting.iso($0.lastOrder) },

@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+
+/// The one error shape of the API: `{"error": {"code", "message", "field"?}}` with an HTTP status.
+///
+/// Messages say what was wrong and how to fix it; they never carry personal data beyond the id the
+/// client sent, nor a stack trace.
+public struct APIError: HTTPResponseError, Equatable {
+    /// The HTTP status.
+    public var status: HTTPResponse.Status
+    /// A stable machine-readable code (`not_found`, `not_ready`, `bad_request`, …).
+    public var code: String
+    /// What was wrong and what to do.
+    public var message: String
+    /// The offending field or JSON path, when there is one.
+    public var field: String?
+
+    /// Creates an error.
+    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    /// The JSON body.
+    public var body: String {
+        struct Envelope: Encodable {
+            struct Detail: Encodable { var code: String; var message: String; var field: String? }
+            var error: Detail
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(Envelope(error: .init(code: code, message: message, field: field)))) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The response Hummingbird sends when a route throws this error.
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+/// Turns every other error into the API's shape: Hummingbird's own (an unknown route is `not_found`,
+/// a bad method `method_not_allowed`, …) keep their status; anything else is a 500 `internal` error
+/// whose message does not leak the cause.
+struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as HTTPResponseError {
+            let code = error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
+            let message = error.status == .notFound ? "no route \(request.method) \(request.uri.path); see GET /openapi.json for the API"
+                : error.status.reasonPhrase
+            throw APIError(error.status, code: code, message: message)
+        } catch {
+            context.logger.error("request failed", metadata: ["path": .string(request.uri.path)])
+            throw APIError(.internalServerError, code: "internal", message: "the server could not complete the request; it is logged")
+        }
+    }
+}
