@@ -25,7 +25,10 @@ public struct FitResult: Sendable, Codable, Equatable {
     public var observations: Double
 
     /// Whether a parameter went to the edge of its range (below 1e-4 or above 1e4).
-    public var reachedBoundary: Bool { parameters.contains { $0 < 1e-4 || $0 > 1e4 } }
+    public var reachedBoundary: Bool { parameters.contains(where: Self.isAtBoundary) }
+
+    /// Whether a parameter value is at the edge of its range: below 1e-4 or above 1e4.
+    static func isAtBoundary(_ value: Double) -> Bool { value < 1e-4 || value > 1e4 }
 
     /// A parameter by name.
     public subscript(name: String) -> Double? {
@@ -77,7 +80,7 @@ public enum MaximumLikelihood {
     static func diagnostics(names: [String], theta: [Double], errors: [Double]?, converged: Bool, stopped: String) -> [String] {
         var warnings: [String] = []
         if !converged { warnings.append("the fit did not converge (\(stopped)); the estimates may be off") }
-        for (i, value) in theta.enumerated() where value < 1e-4 || value > 1e4 {
+        for (i, value) in theta.enumerated() where FitResult.isAtBoundary(value) {
             warnings.append("\(names[i]) went to the edge of its range (\(format(value))): the data do not support this part of the model (typically no dropout is visible, and the model reduces to the NBD)")
         }
         if let errors {

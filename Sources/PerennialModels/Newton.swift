@@ -35,7 +35,8 @@ enum Newton {
             // Near the optimum the full Newton step is the distance to it (to second order): once it
             // moves no log-parameter by more than 1e-8, the estimates are good to eight digits and another
             // pass over the data would change nothing that is reported.
-            let newtonStep = solveCholesky(hu, gu.map { -$0 }, n)?.reduce(0.0) { max($0, abs($1)) } ?? .infinity
+            let pureStep = solveCholesky(hu, gu.map { -$0 }, n)
+            let newtonStep = pureStep?.reduce(0.0) { max($0, abs($1)) } ?? .infinity
             if newtonStep < stepTolerance {
                 converged = true
                 break
@@ -43,14 +44,13 @@ enum Newton {
             // Each iteration first tries the pure Newton step (quadratic convergence near the optimum),
             // then Levenberg–Marquardt damping, raised until a step gives sufficient decrease.
             var accepted = false
-            var pure = true
+            var pure = pureStep != nil
+            let scale = (0..<n).reduce(0.0) { max($0, abs(hu[$1 * n + $1])) }
             for _ in 0..<40 {
-                let lambda = pure ? 0 : damping
                 var damped = hu
-                let scale = (0..<n).reduce(0.0) { max($0, abs(hu[$1 * n + $1])) }
-                for i in 0..<n { damped[i * n + i] += lambda * max(scale, 1e-12) }
-                guard let step = solveCholesky(damped, gu.map { -$0 }, n) else {
-                    if pure { pure = false } else { damping *= 10 }
+                for i in 0..<n { damped[i * n + i] += damping * max(scale, 1e-12) }
+                guard let step = pure ? pureStep : solveCholesky(damped, gu.map { -$0 }, n) else {
+                    damping *= 10
                     continue
                 }
                 let trial = (0..<n).map { theta[$0] * exp(max(-5, min(5, step[$0]))) }

@@ -44,8 +44,9 @@ struct CustomerCommand: AsyncParsableCommand {
             throw ValidationError("no customer '\(id)' in \(database.path). List customers with: perennial customers")
         }
         guard let table = try await store.loadTransactions() else { throw ValidationError("the database holds no orders yet.") }
-        let predictions = try await ModelLoader.predictions(database: database, table: table, storeTimeZone: try await store.setting("timezone"))
-        var options = try analysis.options(storeTimeZone: try await store.setting("timezone"))
+        let timeZone = try await store.setting("timezone")
+        let predictions = try await ModelLoader.predictions(database: database, table: table, storeTimeZone: timeZone)
+        var options = try analysis.options(storeTimeZone: timeZone)
         options.probabilityAlive = predictions?.aliveForStages
         let report = LifecycleAnalysis.run(table, options: options)
         let orders = try await store.orders(ofCustomer: id)

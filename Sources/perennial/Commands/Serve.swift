@@ -27,7 +27,11 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let index = ProfileIndex(store: try database.open(create: false))
         let customers = try await index.refresh()
-        Terminal.note("loaded \(customers) customer profiles from \(database.path); serving on http://\(host):\(port)/")
-        try await PerennialApplication.make(index: index, host: host, port: port).runService()
+        Terminal.note("loaded \(customers) customer profiles from \(database.path); starting on http://\(host):\(port)/")
+        do {
+            try await PerennialApplication.make(index: index, host: host, port: port).runService()
+        } catch {
+            throw ValidationError("could not serve on \(host):\(port) (\(error)). If another server holds the port, stop it or pick another with --port.")
+        }
     }
 }
