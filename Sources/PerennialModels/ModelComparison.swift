@@ -66,3 +66,23 @@ public enum ModelComparison {
         reports.min { ($0.mae, $0.rmse) < ($1.mae, $1.rmse) }
     }
 }
+
+/// The server's scheduled refit: the purchase model and Gamma-Gamma on the whole history, with a
+/// holdout report of the same model on the default split, so `/v1/models` can say how well it tracks.
+public enum StoreRefit {
+    /// A fitted model (calibration to the last order's day) and its holdout report.
+    public static func fit(_ table: TransactionTable, calendar: StoreCalendar, model: PurchaseModel = .bgnbd,
+                           unitDays: Double = 7) -> (model: FittedModel, holdout: HoldoutReport?) {
+        let end = calendar.date(of: table.orderTime.max() ?? 0)
+        let summary = CalibrationSummary(table: table, calibrationEnd: end, calendar: calendar, unitDays: unitDays)
+        let fitted = FittedModel(purchase: model.fit(summary.histories),
+                                 spend: GammaGamma.fit(frequency: summary.frequency, averageSpend: summary.averageSpend),
+                                 unitDays: unitDays, calibrationEnd: end.description)
+        let split = ModelComparison.defaultSplit(table, calendar: calendar)
+        let holdout = split.calibrationEnd < split.holdoutEnd
+            ? ModelComparison.evaluate(table, calibrationEnd: split.calibrationEnd, holdoutEnd: split.holdoutEnd, calendar: calendar,
+                                       unitDays: unitDays, models: [model]).first
+            : nil
+        return (fitted, holdout)
+    }
+}

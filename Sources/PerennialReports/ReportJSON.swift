@@ -1,5 +1,6 @@
 import Foundation
 import PerennialCore
+import PerennialModels
 
 /// The JSON shapes of `analyze --json`, `customers --json` and `cohorts --json` (documented in the
 /// README). Money is in major units; rates are fractions from 0 to 1.
@@ -124,5 +125,17 @@ public enum ReportJSON {
             orders_per_month: s?.ordersPerMonth, r: profile.rfm?.r, f: profile.rfm?.f, m: profile.rfm?.m,
             rfm_segment: profile.segment?.rawValue, stage: profile.stage.rawValue,
             p_alive: nil, churn_risk: nil, expected_purchases_90d: nil, expected_spend: nil, clv_12m: nil)
+    }
+}
+
+extension ReportJSON.Customer {
+    /// Copies a model's predictions into the object (nothing when there are none).
+    public mutating func fill(_ prediction: CustomerPrediction?) {
+        guard let prediction else { return }
+        p_alive = prediction.alive
+        churn_risk = prediction.churnRisk
+        expected_purchases_90d = prediction.purchases
+        expected_spend = prediction.spend
+        clv_12m = prediction.clv
     }
 }

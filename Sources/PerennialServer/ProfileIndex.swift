@@ -1,55 +1,263 @@
+import Foundation
 import PerennialCore
+import PerennialModels
 import PerennialReports
 import PerennialStorage
 
-/// The store's customer profiles in memory: a lifecycle analysis of every order in the database, with
-/// each customer's profile ready to serve, rebuilt by ``refresh()``.
-public actor ProfileIndex {
-    /// Where the orders come from.
-    let store: SQLiteOrderStore
-    /// Analysis options (as-of, time zone, stage thresholds).
-    let options: AnalysisOptions
-    private var report: LifecycleReport?
-    private var positions: [String: Int] = [:]
+/// What the server reads and writes: orders, events and model fits.
+public typealias ServerStore = OrderStore & EventStore
 
-    /// An index over a store; empty until ``refresh()``.
-    public init(store: SQLiteOrderStore, options: AnalysisOptions = AnalysisOptions()) {
+/// The store's customer profiles in memory, kept current two ways:
+///
+/// - ``refresh(refit:)`` reloads every order, refits the model when asked, and recomputes the whole
+///   analysis (quintile boundaries, stages, KPIs, cohorts); the server runs it on a schedule and on
+///   `POST /v1/jobs/refresh`.
+/// - ``enqueue(_:)`` marks customers changed by ingested events; a background drain recomputes each
+///   one's summary, RFM scores (against the boundaries of the last refresh), stage and predictions
+///   (with the last fitted model) from their own orders, typically within milliseconds.
+public actor ProfileIndex {
+    /// Where the data comes from.
+    let store: any ServerStore
+    /// Analysis options; `asOf == nil` follows the latest order (the start of the next day).
+    let options: AnalysisOptions
+    private var snapshot: Snapshot?
+    private var pending: [String: Bool] = [:]
+    private var pendingSince: [String: ContinuousClock.Instant] = [:]
+    private var draining = false
+    private var refreshing = false
+    private var touchedDuringRefresh: Set<String> = []
+    private var details: [String: (events: [StoredEvent], tags: [String])] = [:]
+    /// Called with the seconds from an event's commit to its profile update (for metrics).
+    private var lagObserver: (@Sendable (Double) -> Void)?
+
+    /// An index over a store; empty until ``refresh(refit:)``.
+    public init(store: any ServerStore, options: AnalysisOptions = AnalysisOptions()) {
         self.store = store
         self.options = options
     }
 
-    /// Reloads every order and recomputes the analysis; returns the number of customers.
+    /// Sets the observer of profile update lag.
+    public func observeLag(_ observer: @escaping @Sendable (Double) -> Void) {
+        lagObserver = observer
+    }
+
+    /// What a refresh did.
+    public struct RefreshResult: Sendable, Encodable {
+        public var customers: Int
+        public var seconds: Double
+        public var model: String?
+        public var refitted: Bool
+    }
+
+    /// Reloads every order, refits the model when `refit` is set (and the store has orders), and
+    /// recomputes every profile.
     @discardableResult
-    public func refresh() async throws -> Int {
-        guard let table = try await store.loadTransactions() else {
-            report = nil
-            positions = [:]
-            return 0
-        }
+    public func refresh(refit: Bool = false) async throws -> RefreshResult {
+        let started = ContinuousClock.now
+        refreshing = true
+        touchedDuringRefresh = []
+        defer { refreshing = false }
+        // An empty store still gets a snapshot: events may arrive before any order.
+        let loaded = try await store.loadTransactions()
+        let storeCurrency = try await store.setting("currency")
+        let table = loaded ?? TransactionTable(currency: Currency(storeCurrency ?? "USD"))
         var options = options
         if let zone = try await store.setting("timezone"), let calendar = StoreCalendar(identifier: zone) { options.calendar = calendar }
-        let fresh = LifecycleAnalysis.run(table, options: options)
-        var positions: [String: Int] = [:]
-        for (i, profile) in fresh.profiles.enumerated() { positions[profile.customerID] = i }
-        report = fresh
-        self.positions = positions
-        return fresh.profiles.count
+        var record = try await store.latestModelRecord()
+        let calendar = options.calendar
+        if refit, table.orderCount > 0 {
+            let kind = record.flatMap { PurchaseModel(rawValue: $0.model.purchase.model) } ?? .bgnbd
+            let unitDays = record?.model.unitDays ?? 7
+            let fitted = await Task.detached { StoreRefit.fit(table, calendar: calendar, model: kind, unitDays: unitDays) }.value
+            let now = Int64(Date().timeIntervalSince1970)
+            try await store.saveModel(fitted.model, fittedAt: now, holdout: fitted.holdout)
+            record = ModelRecord(model: fitted.model, fittedAt: now, holdout: fitted.holdout)
+        }
+        let model = record
+        let fresh = await Task.detached { Snapshot(table: table, options: options, model: model) }.value
+        snapshot = fresh
+        details = [:]
+        // Events committed while the table was loading may be missing from it: apply them again.
+        for id in touchedDuringRefresh where pending[id] == nil { pending[id] = true }
+        if !pending.isEmpty { startDrain() }
+        return RefreshResult(customers: fresh.report.profiles.count, seconds: seconds(since: started),
+                             model: model?.model.purchase.model, refitted: refit)
     }
 
-    /// Whether an analysis has been loaded (the database may still be empty).
-    public var isLoaded: Bool { report != nil }
+    private func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// Whether the first refresh has loaded the profiles (the store may still be empty).
+    public var isLoaded: Bool { snapshot != nil }
 
     /// How many customers the index holds.
-    public var customerCount: Int { report?.profiles.count ?? 0 }
+    public var customerCount: Int { snapshot?.report.profiles.count ?? 0 }
 
-    /// One customer's profile, `nil` when unknown.
-    public func customer(_ id: String) -> ReportJSON.Customer? {
-        guard let report, let position = positions[id] else { return nil }
-        return ReportJSON.customer(report.profiles[position], report.currency)
+    /// Customers whose events are committed but whose profiles are not yet updated.
+    public var pendingCount: Int { pending.count }
+
+    // MARK: Live updates
+
+    /// Marks customers changed by committed events (`true` where their orders changed); their profiles
+    /// update in the background.
+    public func enqueue(_ customers: [String: Bool]) {
+        guard !customers.isEmpty else { return }
+        let now = ContinuousClock.now
+        for (id, ordersChanged) in customers {
+            pending[id] = (pending[id] ?? false) || ordersChanged
+            if pendingSince[id] == nil { pendingSince[id] = now }
+            details[id] = nil
+        }
+        startDrain()
     }
+
+    private func startDrain() {
+        guard !draining else { return }
+        draining = true
+        Task { await self.drain() }
+    }
+
+    /// Applies pending updates until none is left.
+    private func drain() async {
+        defer { draining = false }
+        while !pending.isEmpty {
+            let batch = pending
+            let since = pendingSince
+            pending = [:]
+            pendingSince = [:]
+            for (id, ordersChanged) in batch {
+                do {
+                    try await update(id, ordersChanged: ordersChanged)
+                } catch {
+                    // The next refresh recomputes the customer from the database.
+                    continue
+                }
+                if refreshing { touchedDuringRefresh.insert(id) }
+                if let start = since[id], let lagObserver { lagObserver(seconds(since: start)) }
+            }
+        }
+    }
+
+    /// Waits until every enqueued update is applied (tests and benchmarks).
+    public func settle() async {
+        while draining || !pending.isEmpty {
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+    }
+
+    private func update(_ id: String, ordersChanged: Bool) async throws {
+        guard self.snapshot != nil else { return }
+        if !ordersChanged && self.snapshot?.positions[id] != nil { return }
+        let facts = try await store.orderFacts(ofCustomer: id)
+        snapshot?.update(customer: id, orders: facts.map { ($0.placedAt, $0.kind, $0.amountMinor) }, followLatest: options.asOf == nil)
+    }
+
+    // MARK: Reads
+
+    /// One customer's profile with predictions, tags and latest events; `nil` when unknown.
+    public func customer(_ id: String, recentEvents: Int = 10) async throws -> CustomerDetail? {
+        guard let snapshot, let position = snapshot.positions[id] else { return nil }
+        var detail = CustomerDetail(profile: snapshot.json(at: position))
+        if let cached = details[id] {
+            (detail.recentEvents, detail.tags) = cached
+        } else {
+            let events = try await store.recentEvents(ofCustomer: id, limit: recentEvents)
+            let tags = try await store.tags(ofCustomer: id)
+            if details.count > 100_000 { details = [:] }
+            details[id] = (events, tags)
+            (detail.recentEvents, detail.tags) = (events, tags)
+        }
+        return detail
+    }
+
+    /// The current snapshot's report and predictions, for list and aggregate reads.
+    var current: Snapshot? { snapshot }
 
     /// The store's KPIs with the as-of instant and currency.
     public func kpis() -> ReportJSON.Analysis? {
-        report.map { ReportJSON.analysis($0, source: "database") }
+        snapshot.map { ReportJSON.analysis($0.report, source: "database") }
+    }
+}
+
+/// One customer as `GET /v1/customers/{id}` shows them.
+public struct CustomerDetail: Sendable {
+    /// The profile with scores, stage and predictions.
+    public var profile: ReportJSON.Customer
+    /// Tags set by campaigns.
+    public var tags: [String] = []
+    /// The latest events, newest first.
+    public var recentEvents: [StoredEvent] = []
+}
+
+/// One consistent state of the index: the table, its analysis, predictions and boundaries.
+struct Snapshot: Sendable {
+    var table: TransactionTable
+    var report: LifecycleReport
+    var positions: [String: Int]
+    /// Predictions by profile position.
+    var predictions: [CustomerPrediction?]
+    var boundaries: RFMBoundaries
+    var calendar: StoreCalendar
+    var model: ModelRecord?
+    var refreshedAt: Int64
+
+    init(table: TransactionTable, options: AnalysisOptions, model: ModelRecord?) {
+        var options = options
+        let calendar = options.calendar
+        let scored = model.map { StorePredictions(model: $0.model, table: table, calendar: calendar, end: calendar.date(of: table.orderTime.max() ?? 0)) }
+        options.probabilityAlive = scored?.aliveForStages
+        report = LifecycleAnalysis.run(table, options: options)
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(report.profiles.count)
+        for (i, profile) in report.profiles.enumerated() { positions[profile.customerID] = i }
+        var predictions = [CustomerPrediction?](repeating: nil, count: report.profiles.count)
+        if let scored {
+            for (customer, prediction) in scored.byCustomer.enumerated() {
+                if let prediction, let position = positions[table.customerIDs[customer]] { predictions[position] = prediction }
+            }
+        }
+        self.table = table
+        self.positions = positions
+        self.predictions = predictions
+        self.boundaries = RFMBoundaries(profiles: report.profiles)
+        self.calendar = calendar
+        self.model = model
+        self.refreshedAt = Int64(Date().timeIntervalSince1970)
+    }
+
+    /// A profile as JSON with its predictions.
+    func json(at position: Int) -> ReportJSON.Customer {
+        var object = ReportJSON.customer(report.profiles[position], report.currency)
+        object.fill(predictions[position])
+        return object
+    }
+
+    /// Recomputes one customer from their orders; a new customer is added. With `followLatest`, an
+    /// order on a later day moves the as-of instant to the start of the day after it.
+    mutating func update(customer id: String, orders: [LiveProfile.OrderRow], followLatest: Bool) {
+        if followLatest, let latest = orders.map(\.placedAt).max() {
+            let candidate = calendar.startOfDay(calendar.dayNumber(of: latest) + 1)
+            if candidate > report.asOf { report.asOf = candidate }
+        }
+        var prediction: CustomerPrediction?
+        var alive: Double?
+        if let model {
+            let single = LiveProfile.table(customerID: id, orders: orders, currency: report.currency)
+            let scored = StorePredictions(model: model.model, table: single, calendar: calendar, end: calendar.date(of: report.asOf - 1))
+            prediction = scored.byCustomer[0]
+            alive = scored.aliveForStages?[0]
+        }
+        let profile = LiveProfile.profile(customerID: id, orders: orders, asOf: report.asOf, calendar: calendar, rules: report.stageRules,
+                                          boundaries: boundaries, probabilityAlive: alive)
+        if let position = positions[id] {
+            report.profiles[position] = profile
+            predictions[position] = prediction
+        } else {
+            positions[id] = report.profiles.count
+            report.profiles.append(profile)
+            predictions.append(prediction)
+        }
     }
 }

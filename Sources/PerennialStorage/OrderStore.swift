@@ -18,10 +18,38 @@ public protocol OrderStore: Sendable {
     func setting(_ key: String) async throws -> String?
     /// Sets a store setting.
     func setSetting(_ key: String, _ value: String) async throws
-    /// Keeps a fitted model with the instant it was fitted at.
-    func saveModel(_ model: FittedModel, fittedAt: Int64) async throws
+    /// Keeps a fitted model with the instant it was fitted at and, when one was run, its holdout report.
+    func saveModel(_ model: FittedModel, fittedAt: Int64, holdout: HoldoutReport?) async throws
+    /// The most recently fitted model with its fit instant and holdout report, when there is one.
+    func latestModelRecord() async throws -> ModelRecord?
+}
+
+/// A saved model fit.
+public struct ModelRecord: Sendable {
+    public var model: FittedModel
+    /// When it was fitted, seconds since 1970 UTC.
+    public var fittedAt: Int64
+    /// The holdout report run with it, when there was one.
+    public var holdout: HoldoutReport?
+
+    /// Creates a record.
+    public init(model: FittedModel, fittedAt: Int64, holdout: HoldoutReport?) {
+        self.model = model
+        self.fittedAt = fittedAt
+        self.holdout = holdout
+    }
+}
+
+extension OrderStore {
+    /// Keeps a fitted model without a holdout report.
+    public func saveModel(_ model: FittedModel, fittedAt: Int64) async throws {
+        try await saveModel(model, fittedAt: fittedAt, holdout: nil)
+    }
+
     /// The most recently fitted model, when there is one.
-    func latestModel() async throws -> (model: FittedModel, fittedAt: Int64)?
+    public func latestModel() async throws -> (model: FittedModel, fittedAt: Int64)? {
+        try await latestModelRecord().map { ($0.model, $0.fittedAt) }
+    }
 }
 
 /// Writes the lines of one import.

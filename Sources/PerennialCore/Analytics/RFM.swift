@@ -94,3 +94,46 @@ public enum QuintileScorer {
         return result
     }
 }
+
+/// A store's RFM quintile boundaries, frozen at one analysis: the sorted recency, order and revenue
+/// values of every scored customer. A live update scores one changed customer against them exactly as
+/// ``QuintileScorer`` would have scored that value in the analysis (`1 + floor(5 × w / n)`, `w` the
+/// values strictly worse), so the rest of the store need not be recomputed.
+public struct RFMBoundaries: Sendable {
+    private let recency: [Int]
+    private let orders: [Int]
+    private let revenue: [Int64]
+
+    /// The boundaries of an analysis' profiles (customers with a summary).
+    public init(profiles: [CustomerProfile]) {
+        let summaries = profiles.compactMap(\.summary)
+        recency = summaries.map(\.recencyDays).sorted()
+        orders = summaries.map(\.orders).sorted()
+        revenue = summaries.map(\.revenueMinor).sorted()
+    }
+
+    /// The number of customers the boundaries were drawn from.
+    public var count: Int { recency.count }
+
+    /// The scores of a summary; 5-5-5 when there are no boundaries yet (a first customer is the best).
+    /// - Complexity: O(log n).
+    public func score(_ summary: CustomerSummary) -> RFMScore {
+        let n = recency.count
+        guard n > 0 else { return RFMScore(r: 5, f: 5, m: 5) }
+        // A value better than every boundary value (w = n) still scores 5.
+        func quintile(_ worse: Int) -> Int { min(5, 1 + (5 * worse) / n) }
+        return RFMScore(r: quintile(n - Self.firstIndex(in: recency) { $0 > summary.recencyDays }),
+                        f: quintile(Self.firstIndex(in: orders) { $0 >= summary.orders }),
+                        m: quintile(Self.firstIndex(in: revenue) { $0 >= summary.revenueMinor }))
+    }
+
+    /// The first index of a sorted array whose element satisfies a predicate that is false, then true.
+    private static func firstIndex<T>(in values: [T], where predicate: (T) -> Bool) -> Int {
+        var low = 0, high = values.count
+        while low < high {
+            let middle = (low + high) / 2
+            if predicate(values[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+}

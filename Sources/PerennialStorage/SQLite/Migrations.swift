@@ -63,5 +63,40 @@ enum Migrations {
             fit_json TEXT NOT NULL
         );
         """),
+        (3, "events, identities, consents, tags, order coupons, holdout reports", """
+        CREATE TABLE events (
+            event_id TEXT PRIMARY KEY,
+            type TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            occurred_at INTEGER NOT NULL,
+            received_at INTEGER NOT NULL,
+            body TEXT NOT NULL
+        );
+        CREATE INDEX events_by_customer ON events (customer_id, occurred_at);
+        CREATE TABLE identities (
+            value TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            linked_at INTEGER NOT NULL,
+            PRIMARY KEY (value, kind)
+        ) WITHOUT ROWID;
+        CREATE TABLE consents (
+            customer_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            granted INTEGER NOT NULL,
+            changed_at INTEGER NOT NULL,
+            event_id TEXT NOT NULL,
+            PRIMARY KEY (customer_id, channel)
+        ) WITHOUT ROWID;
+        CREATE TABLE customer_tags (
+            customer_id TEXT NOT NULL,
+            tag TEXT NOT NULL,
+            added_at INTEGER NOT NULL,
+            PRIMARY KEY (customer_id, tag)
+        ) WITHOUT ROWID;
+        ALTER TABLE orders ADD COLUMN coupon_code TEXT;
+        ALTER TABLE orders ADD COLUMN event_id TEXT;
+        ALTER TABLE model_fits ADD COLUMN holdout_json TEXT;
+        """),
     ]
 }

@@ -8,14 +8,32 @@ import PerennialModels
 /// let store = try SQLiteOrderStore(path: "perennial.db")
 /// let table = try await store.loadTransactions()
 /// ```
-public final class SQLiteOrderStore: OrderStore {
+///
+/// One connection serves every task: SQLite serialises the calls, and ``writeLock`` keeps the event
+/// writer's transactions from interleaving.
+public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
     let database: SQLiteDatabase
+    /// Held for the whole of each event batch's transaction.
+    let writeLock = NSLock()
+    /// Created on the first event batch (guarded by ``writeLock``).
+    private var eventWriter: SQLiteEventWriter?
 
     /// Opens (creating if needed) and migrates a database file.
-    public init(path: String) throws {
+    ///
+    /// - Parameter durable: commit with `synchronous = FULL`, so a committed transaction survives a
+    ///   power loss as well as a crash (the server's setting); otherwise `NORMAL`, which survives a crash
+    ///   of the process (batch imports).
+    public init(path: String, durable: Bool = false) throws {
         database = try SQLiteDatabase(path: path)
-        try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON;")
+        try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = \(durable ? "FULL" : "NORMAL"); PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON;")
         try migrate()
+    }
+
+    func withEventWriter<T>(_ body: (SQLiteEventWriter) throws -> T) throws -> T {
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        if eventWriter == nil { eventWriter = try SQLiteEventWriter(database: database) }
+        return try body(eventWriter!)
     }
 
     /// The schema version the file is at.
@@ -132,11 +150,13 @@ public final class SQLiteOrderStore: OrderStore {
         return try statement.step() ? statement.string(0) : nil
     }
 
-    /// Keeps a fitted model (table `model_fits`, as JSON).
-    public func saveModel(_ model: FittedModel, fittedAt: Int64) async throws {
+    /// Keeps a fitted model (table `model_fits`, as JSON) and its holdout report.
+    public func saveModel(_ model: FittedModel, fittedAt: Int64, holdout: HoldoutReport?) async throws {
         let json = String(decoding: try JSONEncoder().encode(model), as: UTF8.self)
+        let holdoutJSON = try holdout.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         let statement = try database.prepare("""
-            INSERT INTO model_fits (model, fitted_at, calibration_end, log_likelihood, customers, fit_json) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO model_fits (model, fitted_at, calibration_end, log_likelihood, customers, fit_json, holdout_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         statement.bind(1, model.purchase.model)
         statement.bind(2, fittedAt)
@@ -144,15 +164,18 @@ public final class SQLiteOrderStore: OrderStore {
         statement.bind(4, model.purchase.logLikelihood)
         statement.bind(5, model.purchase.observations)
         statement.bind(6, json)
+        statement.bind(7, holdoutJSON)
         try statement.step()
     }
 
-    /// The most recently saved model.
-    public func latestModel() async throws -> (model: FittedModel, fittedAt: Int64)? {
-        let statement = try database.prepare("SELECT fit_json, fitted_at FROM model_fits ORDER BY fit_id DESC LIMIT 1")
+    /// The most recently saved model with its holdout report.
+    public func latestModelRecord() async throws -> ModelRecord? {
+        let statement = try database.prepare("SELECT fit_json, fitted_at, holdout_json FROM model_fits ORDER BY fit_id DESC LIMIT 1")
         guard try statement.step(), let json = statement.string(0) else { return nil }
         do {
-            return (try JSONDecoder().decode(FittedModel.self, from: Data(json.utf8)), statement.int64(1))
+            let model = try JSONDecoder().decode(FittedModel.self, from: Data(json.utf8))
+            let holdout = try statement.string(2).map { try JSONDecoder().decode(HoldoutReport.self, from: Data($0.utf8)) }
+            return ModelRecord(model: model, fittedAt: statement.int64(1), holdout: holdout)
         } catch {
             throw StorageError(message: "the stored model fit cannot be read (\(error)); fit again with perennial fit.")
         }

@@ -64,7 +64,7 @@ struct CustomerCommand: AsyncParsableCommand {
                                                             amount: ReportJSON.major($0.amountMinor, currency)) })
             }
             var object = ReportJSON.customer(profile, currency)
-            prediction?.fill(&object)
+            object.fill(prediction)
             print(try ReportJSON.encode(ProfileJSON(profile: object, orders: history)))
             return
         }

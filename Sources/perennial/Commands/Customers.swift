@@ -57,7 +57,7 @@ struct Customers: AsyncParsableCommand {
         if json {
             var objects = page.map { ReportJSON.customer($0, report.currency) }
             if let predictions {
-                for i in objects.indices { predictions.byCustomer[objects[i].customer_id]?.fill(&objects[i]) }
+                for i in objects.indices { objects[i].fill(predictions.byCustomer[objects[i].customer_id]) }
             }
             print(try ReportJSON.encode(objects))
             return

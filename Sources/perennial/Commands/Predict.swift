@@ -129,29 +129,11 @@ enum ModelLoader {
     }
 }
 
-/// One customer's model predictions, for profiles.
-struct CustomerPrediction {
-    var alive: Double
-    var purchases: Double
-    var spend: Double?
-    var clv: Double?
-
-    /// Copies the predictions into a customer's JSON object.
-    func fill(_ object: inout ReportJSON.Customer) {
-        object.p_alive = alive
-        object.churn_risk = 1 - alive
-        object.expected_purchases_90d = purchases
-        object.expected_spend = spend
-        object.clv_12m = clv
-    }
-}
-
-/// A saved model's predictions for every customer.
+/// A saved model's predictions for every customer, by id.
 struct Predictions {
     /// 90-day purchases, spend and 12-month CLV at 1% a month, by customer id.
     var byCustomer: [String: CustomerPrediction]
-    /// P(alive) by table customer index for lifecycle stages (NaN where the model does not judge the
-    /// customer, see `FittedModel.judgesStage`); `nil` when the fit cannot judge anyone.
+    /// P(alive) by table customer index for lifecycle stages (see `StorePredictions.aliveForStages`).
     var aliveForStages: [Double]?
 }
 
@@ -161,21 +143,15 @@ extension ModelLoader {
         let store = try database.open(create: false)
         guard let (model, _) = try await store.latestModel() else { return nil }
         let calendar = StoreCalendar(identifier: storeTimeZone ?? "UTC") ?? .utc
-        let scores = score(model: model, table: table, calendar: calendar, horizonDays: 90, months: 12, discount: 0.01, margin: 1)
+        let scored = StorePredictions(model: model, table: table, calendar: calendar, end: calendar.date(of: table.orderTime.max() ?? 0))
         var result: [String: CustomerPrediction] = [:]
-        var alive = [Double](repeating: .nan, count: table.customerIDs.count)
-        for i in scores.indices {
-            let customer = Int(scores.customers[i])
-            result[table.customerIDs[customer]] = CustomerPrediction(
-                alive: scores.probabilityAlive[i], purchases: scores.expectedPurchases[i],
-                spend: scores.expectedSpend.isEmpty ? nil : scores.expectedSpend[i],
-                clv: scores.lifetimeValue.isEmpty ? nil : scores.lifetimeValue[i])
-            if model.judgesStage(repeatPurchases: scores.frequency[i]) { alive[customer] = scores.probabilityAlive[i] }
+        for (customer, prediction) in scored.byCustomer.enumerated() {
+            if let prediction { result[table.customerIDs[customer]] = prediction }
         }
         if model.purchase.reachedBoundary {
             Terminal.note("stages use the silence rules: the saved \(model.purchase.model) fit went to the edge of its range, so its P(alive) cannot tell who is slipping away")
         }
-        return Predictions(byCustomer: result, aliveForStages: model.purchase.reachedBoundary ? nil : alive)
+        return Predictions(byCustomer: result, aliveForStages: scored.aliveForStages)
     }
 }
 

@@ -12,12 +12,12 @@ struct DatabaseOptions: ParsableArguments {
     /// The path in force.
     var path: String { db ?? ProcessInfo.processInfo.environment["PERENNIAL_DATABASE"] ?? "perennial.db" }
 
-    /// Opens the store, creating the file when `create` is set.
-    func open(create: Bool) throws -> SQLiteOrderStore {
+    /// Opens the store, creating the file when `create` is set; `durable` commits with a full sync.
+    func open(create: Bool, durable: Bool = false) throws -> SQLiteOrderStore {
         if !create && !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("no database at '\(path)'. Import orders first (perennial import orders FILE --format …), pass --db PATH, or analyze a file directly (perennial analyze FILE --format …).")
         }
-        return try SQLiteOrderStore(path: path)
+        return try SQLiteOrderStore(path: path, durable: durable)
     }
 }
 

@@ -1,0 +1,17 @@
+/// How `perennial serve` runs: every key can come from a flag, an environment variable or the config
+/// file (README, "Configuration").
+public struct ServerConfiguration: Sendable {
+    /// The address to listen on.
+    public var host = "127.0.0.1"
+    /// The port to listen on (0 picks a free one).
+    public var port = 8080
+    /// The largest request body accepted, in bytes (413 above it).
+    public var maxBodyBytes = 5 * 1024 * 1024
+    /// Seconds between background refreshes (boundaries, stages, KPIs); 0 turns them off.
+    public var refreshSeconds = 600.0
+    /// Whether scheduled refreshes also refit the model.
+    public var refitOnRefresh = true
+
+    /// The defaults.
+    public init() {}
+}
