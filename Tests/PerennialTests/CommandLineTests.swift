@@ -78,6 +78,33 @@ import Testing
         #expect(one.stdout.contains("R019"))
     }
 
+    @Test("import events: valid lines kept, bad lines quarantined with their numbers, re-import changes nothing, profiles follow")
+    func importEvents() throws {
+        let directory = try TemporaryDirectory()
+        _ = try Self.run(["import", "orders", Fixtures.path("hand_store.csv"), "--format", "generic"], in: directory.url)
+        let events = Fixtures.path("hand_events.jsonl")
+        let quarantine = directory.path("rejected.csv")
+        let first = try Self.run(["import", "events", events, "--quarantine", quarantine, "--json"], in: directory.url)
+        #expect(first.status == 0, "\(first.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as! [String: Any]
+        // 10 lines, one blank; h-4 (NPS 15), h-6 (refund of an unknown order) and h-7 (truncated) are refused.
+        #expect(summary["lines"] as? Int == 10)
+        #expect(summary["accepted"] as? Int == 6 && summary["rejected"] as? Int == 3 && summary["duplicates"] as? Int == 0)
+        let problems = (summary["first_problems"] as! [[String: Any]]).map { "\($0["line"] as! Int) \($0["field"] as! String)" }
+        #expect(problems == ["5 score", "8 $", "7 order_id"])
+        let rejected = try String(contentsOfFile: quarantine, encoding: .utf8)
+        #expect(rejected.split(separator: "\n").count == 4)
+
+        let again = try Self.run(["import", "events", events, "--quarantine", quarantine, "--json"], in: directory.url)
+        let second = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as! [String: Any]
+        #expect(second["accepted"] as? Int == 0 && second["duplicates"] as? Int == 6)
+
+        // 1004 gained W-1 (£40) and W-2 (£40): 3 orders, £160, as in ServerEventTests.
+        let profile = try Self.run(["customer", "1004", "--as-of", "2024-07-01", "--json"], in: directory.url)
+        let object = (try JSONSerialization.jsonObject(with: Data(profile.stdout.utf8)) as! [String: Any])["profile"] as! [String: Any]
+        #expect(object["orders"] as? Int == 3 && object["revenue"] as? Double == 160)
+    }
+
     @Test("the quick start: perennial demo builds perennial-demo.db and prints the summary and the models")
     func demo() throws {
         let directory = try TemporaryDirectory()

@@ -8,7 +8,7 @@ import PerennialStorage
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import history into the database.",
-        subcommands: [ImportOrders.self])
+        subcommands: [ImportOrders.self, ImportEvents.self])
 }
 
 struct ImportOrders: AsyncParsableCommand {

@@ -32,6 +32,11 @@ enum Terminal {
         }
     }
 
+    /// Rewrites the progress line (only on a terminal).
+    static func progress(_ text: String) {
+        if isInteractive { writeError("\r" + text) }
+    }
+
     /// Clears a progress line.
     static func endProgress() {
         if isInteractive { writeError("\r\u{1B}[K") }
