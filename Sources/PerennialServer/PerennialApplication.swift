@@ -2,31 +2,98 @@ import Foundation
 import Hummingbird
 import PerennialReports
 
+/// Who may call a route.
+public enum Access: String, Sendable, CaseIterable {
+    /// Anyone, without a key (health and readiness probes, the API document).
+    case open
+    /// `ingest` and `admin` keys.
+    case ingest
+    /// `analyst` and `admin` keys.
+    case read
+    /// `admin` keys only.
+    case admin
+
+    /// The roles allowed.
+    public var roles: Set<Role> {
+        switch self {
+        case .open: Set(Role.allCases)
+        case .ingest: [.ingest, .admin]
+        case .read: [.analyst, .admin]
+        case .admin: [.admin]
+        }
+    }
+}
+
+/// One route of the API: the table that registers the routes, guards them, and that the tests and
+/// the OpenAPI document are checked against.
+public struct RouteSpec: Sendable, Hashable {
+    public var method: HTTPRequest.Method
+    /// The path in Hummingbird's syntax (`/v1/customers/:id`).
+    public var path: String
+    public var access: Access
+
+    /// The path in OpenAPI's syntax (`/v1/customers/{id}`).
+    public var openAPIPath: String {
+        path.split(separator: "/", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+    }
+}
+
 /// The HTTP application of `perennial serve`: events in, profiles and store figures out, over a
 /// ``ProfileIndex``.
 public enum PerennialApplication {
-    /// The router with every route and the error middleware.
+    /// Every route.
+    public static let routes: [RouteSpec] = [
+        RouteSpec(method: .get, path: "/healthz", access: .open),
+        RouteSpec(method: .get, path: "/readyz", access: .open),
+        RouteSpec(method: .post, path: "/v1/events", access: .ingest),
+        RouteSpec(method: .get, path: "/v1/customers", access: .read),
+        RouteSpec(method: .get, path: "/v1/customers/:id", access: .read),
+        RouteSpec(method: .get, path: "/v1/segments", access: .read),
+        RouteSpec(method: .get, path: "/v1/stages", access: .read),
+        RouteSpec(method: .get, path: "/v1/kpis", access: .read),
+        RouteSpec(method: .get, path: "/v1/cohorts", access: .read),
+        RouteSpec(method: .get, path: "/v1/models", access: .read),
+        RouteSpec(method: .post, path: "/v1/jobs/refresh", access: .admin),
+    ]
+
+    typealias Handler = @Sendable (Request, BasicRequestContext) async throws -> Response
+
+    /// The router with every route of ``routes``, its guard and the error middleware.
     public static func router(index: ProfileIndex, configuration: ServerConfiguration = ServerConfiguration()) -> Router<BasicRequestContext> {
         let router = Router()
         router.middlewares.add(APIErrorMiddleware())
         let events = EventRoutes(store: index.store, index: index, configuration: configuration)
         let reads = ReadRoutes(store: index.store, index: index)
-        router.get("/healthz") { _, _ in APIJSON.response(#"{"status":"ok"}"#) }
-        router.get("/readyz") { _, _ in
-            guard await index.isLoaded else {
-                throw APIError(.serviceUnavailable, code: "not_ready", message: "the profiles are still loading, or the database has no orders or events yet")
-            }
-            return APIJSON.response(#"{"customers":\#(await index.customerCount),"status":"ready"}"#)
+        let handlers: [String: Handler] = [
+            "GET /healthz": { _, _ in APIJSON.response(#"{"status":"ok"}"#) },
+            "GET /readyz": { _, _ in
+                guard await index.isLoaded else {
+                    throw APIError(.serviceUnavailable, code: "not_ready", message: "the profiles are still loading; try again in a moment")
+                }
+                return APIJSON.response(#"{"customers":\#(await index.customerCount),"status":"ready"}"#)
+            },
+            "POST /v1/events": events.ingest,
+            "GET /v1/customers": reads.customers,
+            "GET /v1/customers/:id": reads.customer,
+            "GET /v1/segments": reads.segments,
+            "GET /v1/stages": reads.stages,
+            "GET /v1/kpis": reads.kpis,
+            "GET /v1/cohorts": reads.cohorts,
+            "GET /v1/models": reads.models,
+            "POST /v1/jobs/refresh": reads.refresh,
+        ]
+        let authenticator = Authenticator(store: index.store)
+        var groups: [Access: RouterGroup<BasicRequestContext>] = [:]
+        for access in Access.allCases {
+            groups[access] = access == .open || !configuration.requireKeys
+                ? router.group()
+                : router.group().add(middleware: RoleMiddleware(authenticator: authenticator, allowed: access.roles))
         }
-        router.post("/v1/events", use: events.ingest)
-        router.get("/v1/customers", use: reads.customers)
-        router.get("/v1/customers/:id", use: reads.customer)
-        router.get("/v1/segments", use: reads.segments)
-        router.get("/v1/stages", use: reads.stages)
-        router.get("/v1/kpis", use: reads.kpis)
-        router.get("/v1/cohorts", use: reads.cohorts)
-        router.get("/v1/models", use: reads.models)
-        router.post("/v1/jobs/refresh", use: reads.refresh)
+        for route in routes {
+            guard let handler = handlers["\(route.method) \(route.path)"] else { preconditionFailure("no handler for \(route.method) \(route.path)") }
+            groups[route.access]!.on(RouterPath(route.path), method: route.method, use: handler)
+        }
         return router
     }
 
@@ -39,13 +106,5 @@ public enum PerennialApplication {
             app.addServices(RefreshService(index: index, interval: configuration.refreshSeconds, refit: configuration.refitOnRefresh))
         }
         return app
-    }
-
-    /// The application on `host:port` with default settings.
-    public static func make(index: ProfileIndex, host: String = "127.0.0.1", port: Int = 8080) -> some ApplicationProtocol {
-        var configuration = ServerConfiguration()
-        configuration.host = host
-        configuration.port = port
-        return make(index: index, configuration: configuration)
     }
 }

@@ -11,6 +11,9 @@ public struct ServerConfiguration: Sendable {
     public var refreshSeconds = 600.0
     /// Whether scheduled refreshes also refit the model.
     public var refitOnRefresh = true
+    /// Whether routes other than health, readiness and the API document need an API key (only turn
+    /// this off on a machine nobody else can reach).
+    public var requireKeys = true
 
     /// The defaults.
     public init() {}

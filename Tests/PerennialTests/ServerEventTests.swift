@@ -13,6 +13,20 @@ import Testing
         let directory: TemporaryDirectory
         let store: SQLiteOrderStore
         let index: ProfileIndex
+        /// A key of each role.
+        let keys: [Role: String]
+        var admin: String { keys[.admin]! }
+    }
+
+    /// Creates one key of each role in a store.
+    static func keys(in store: some APIKeyStore) async throws -> [Role: String] {
+        var keys: [Role: String] = [:]
+        for role in Role.allCases {
+            let (key, record) = APIKeys.generate(role: role, label: "test", now: 0)
+            try await store.saveKey(record)
+            keys[role] = key
+        }
+        return keys
     }
 
     /// The hand store (Fixtures/hand_store.md) as of 2024-07-01, served from a durable file.
@@ -23,17 +37,23 @@ import Testing
         let store = try SQLiteOrderStore(path: path, durable: true)
         let index = ProfileIndex(store: store, options: AnalysisOptions(asOf: HandFixtureTests.asOf))
         try await index.refresh()
-        return Server(directory: directory, store: store, index: index)
+        return Server(directory: directory, store: store, index: index, keys: try await keys(in: store))
     }
 
-    static func post(_ client: some TestClientProtocol, _ body: String, contentType: String = "application/json") async throws -> (HTTPResponse.Status, [String: Any]) {
-        try await client.execute(uri: "/v1/events", method: .post, headers: [.contentType: contentType], body: ByteBuffer(string: body)) { response in
+    static func headers(_ key: String?) -> HTTPFields {
+        key.map { [.authorization: "Bearer \($0)"] } ?? [:]
+    }
+
+    static func post(_ client: some TestClientProtocol, _ body: String, key: String?, contentType: String = "application/json") async throws -> (HTTPResponse.Status, [String: Any]) {
+        var headers = headers(key)
+        headers[.contentType] = contentType
+        return try await client.execute(uri: "/v1/events", method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
             (response.status, try ServerTests.object(response.body))
         }
     }
 
-    static func get(_ client: some TestClientProtocol, _ uri: String) async throws -> (HTTPResponse.Status, [String: Any]) {
-        try await client.execute(uri: uri, method: .get) { response in (response.status, try ServerTests.object(response.body)) }
+    static func get(_ client: some TestClientProtocol, _ uri: String, key: String?) async throws -> (HTTPResponse.Status, [String: Any]) {
+        try await client.execute(uri: uri, method: .get, headers: headers(key)) { response in (response.status, try ServerTests.object(response.body)) }
     }
 
     static func order(_ id: String, customer: String, at time: String, order: String, lines: [(sku: String, quantity: Int, price: String)]) -> String {
@@ -44,15 +64,15 @@ import Testing
     @Test("posted orders move 1004 from new to active and 1003 from churned to active, with RFM as computed by hand")
     func liveProfiles() async throws {
         let server = try await Self.handServer()
-        try await PerennialApplication.make(index: server.index, port: 0).test(.live) { client in
-            let (_, before) = try await Self.get(client, "/v1/customers/1004")
+        try await ServerTests.app(server).test(.live) { client in
+            let (_, before) = try await Self.get(client, "/v1/customers/1004", key: server.admin)
             #expect(before["stage"] as? String == "new" && before["rfm_segment"] as? String == "hibernating")
             let batch = [
                 Self.order("e-1", customer: "1004", at: "2024-06-20T12:00:00Z", order: "W-1", lines: [("KET-01", 1, "40")]),
                 Self.order("e-2", customer: "1004", at: "2024-06-30T12:00:00+00:00", order: "W-2", lines: [("MUG-02", 2, "20.00")]),
                 Self.order("e-3", customer: "1003", at: "2024-06-28T20:00:00+08:00", order: "W-3", lines: [("MUG-03", 1, "30")]),
             ]
-            let (status, body) = try await Self.post(client, #"{"events": [\#(batch.joined(separator: ","))]}"#)
+            let (status, body) = try await Self.post(client, #"{"events": [\#(batch.joined(separator: ","))]}"#, key: server.admin)
             #expect(status == .ok)
             #expect(body["accepted"] as? Int == 3)
             await server.index.settle()
@@ -61,7 +81,7 @@ import Testing
             // fewer than 3 orders: 1 + ⌊5·4/10⌋), M 5 (8 revenues below £160: 1 + ⌊5·8/10⌋) →
             // FM 4 → champions. Stage: 3 orders is not new; gaps 79 and 10 days, median 44.5, so 1
             // day of silence is not declining; 3 × 30.4375 / 89.5 = 1.02 orders a month → active.
-            let (_, after) = try await Self.get(client, "/v1/customers/1004")
+            let (_, after) = try await Self.get(client, "/v1/customers/1004", key: server.admin)
             #expect(after["orders"] as? Int == 3)
             #expect(after["revenue"] as? Double == 160)
             #expect(after["recency_days"] as? Int == 1)
@@ -74,16 +94,16 @@ import Testing
             // 1003: the order at 12:00 UTC on 06-28 ends 91 days of silence: 4 orders, £150,
             // recency 3; R 5, F 5 (9 customers have fewer than 4 orders), M 4 (7 revenues below
             // £150) → FM 5 → champions; gaps 87, 143, 88 (median 88) → active.
-            let (_, back) = try await Self.get(client, "/v1/customers/1003")
+            let (_, back) = try await Self.get(client, "/v1/customers/1003", key: server.admin)
             #expect(back["orders"] as? Int == 4 && back["revenue"] as? Double == 150 && back["recency_days"] as? Int == 3)
             #expect(back["r"] as? Int == 5 && back["f"] as? Int == 5 && back["m"] as? Int == 4)
             #expect(back["stage"] as? String == "active")
             // A cancellation reverses the order's lines.
             let cancel = #"{"event_id": "e-4", "type": "order_cancelled", "customer_id": "1004", "timestamp": "2024-06-30T13:00:00Z", "order_id": "W-2"}"#
-            let (_, cancelled) = try await Self.post(client, "[\(cancel)]")
+            let (_, cancelled) = try await Self.post(client, "[\(cancel)]", key: server.admin)
             #expect(cancelled["accepted"] as? Int == 1)
             await server.index.settle()
-            let (_, reversed) = try await Self.get(client, "/v1/customers/1004")
+            let (_, reversed) = try await Self.get(client, "/v1/customers/1004", key: server.admin)
             #expect(reversed["revenue"] as? Double == 120 && reversed["orders"] as? Int == 3)
         }
         #expect(try server.store.ordersWithWrongTotals() == 0)
@@ -99,11 +119,11 @@ import Testing
               {"event_id": "r-3", "type": "consent", "customer_id": "2001", "timestamp": "2024-06-01T09:01:00Z", "channel": "email", "status": "granted"}
             ]}
             """
-        try await PerennialApplication.make(index: server.index, port: 0).test(.live) { client in
-            let (_, first) = try await Self.post(client, batch)
+        try await ServerTests.app(server).test(.live) { client in
+            let (_, first) = try await Self.post(client, batch, key: server.admin)
             #expect(first["accepted"] as? Int == 3 && first["duplicates"] as? Int == 0)
             let stats = try await server.store.statistics()
-            let (status, second) = try await Self.post(client, batch)
+            let (status, second) = try await Self.post(client, batch, key: server.admin)
             #expect(status == .ok)
             #expect(second["accepted"] as? Int == 0 && second["duplicates"] as? Int == 3)
             let statuses = (second["results"] as? [[String: Any]])?.map { $0["status"] as? String }
@@ -112,7 +132,7 @@ import Testing
             #expect(again == stats)
             #expect(try server.store.eventCount() == 3)
             await server.index.settle()
-            let (_, profile) = try await Self.get(client, "/v1/customers/2001")
+            let (_, profile) = try await Self.get(client, "/v1/customers/2001", key: server.admin)
             #expect(profile["orders"] as? Int == 1 && profile["revenue"] as? Double == 30)
             #expect(profile["stage"] as? String == "new")
         }
@@ -133,8 +153,8 @@ import Testing
               {"event_id": "m-8", "type": "review", "customer_id": "1001", "timestamp": "2024-06-30T11:00:00Z", "rating": 2, "text": "cold tea"}
             ]
             """
-        try await PerennialApplication.make(index: server.index, port: 0).test(.live) { client in
-            let (status, body) = try await Self.post(client, batch)
+        try await ServerTests.app(server).test(.live) { client in
+            let (status, body) = try await Self.post(client, batch, key: server.admin)
             #expect(status == .ok)
             #expect(body["accepted"] as? Int == 2 && body["rejected"] as? Int == 6)
             let results = body["results"] as? [[String: Any]] ?? []
@@ -150,26 +170,26 @@ import Testing
     @Test("malformed bodies get documented errors and store nothing: truncated JSON, wrong shape, wrong type, 10 MB, too many events")
     func malformed() async throws {
         let server = try await Self.handServer()
-        try await PerennialApplication.make(index: server.index, port: 0).test(.live) { client in
-            let (truncated, error) = try await Self.post(client, #"{"events": [{"event_id": "t-1", "type": "signup", "customer_id": "9", "timestamp": "2024-06-30T10:00:00Z"}, {"event_id": "#)
+        try await ServerTests.app(server).test(.live) { client in
+            let (truncated, error) = try await Self.post(client, #"{"events": [{"event_id": "t-1", "type": "signup", "customer_id": "9", "timestamp": "2024-06-30T10:00:00Z"}, {"event_id": "#, key: server.admin)
             #expect(truncated == .badRequest)
             let detail = error["error"] as? [String: Any]
             #expect(detail?["code"] as? String == "invalid_json")
             #expect(detail?["field"] as? String == "events[1].event_id")
             #expect((detail?["message"] as? String)?.contains("line 1") == true)
 
-            let (shape, shapeError) = try await Self.post(client, #"{"items": []}"#)
+            let (shape, shapeError) = try await Self.post(client, #"{"items": []}"#, key: server.admin)
             #expect(shape == .badRequest && (shapeError["error"] as? [String: Any])?["field"] as? String == "events")
 
-            let (media, mediaError) = try await Self.post(client, "event_id=1", contentType: "application/x-www-form-urlencoded")
+            let (media, mediaError) = try await Self.post(client, "event_id=1", key: server.admin, contentType: "application/x-www-form-urlencoded")
             #expect(media == .unsupportedMediaType && (mediaError["error"] as? [String: Any])?["code"] as? String == "unsupported_media_type")
 
             let big = #"{"events": [""# + String(repeating: "x", count: 10 * 1024 * 1024) + #""]}"#
-            let (large, largeError) = try await Self.post(client, big)
+            let (large, largeError) = try await Self.post(client, big, key: server.admin)
             #expect(large == .contentTooLarge && (largeError["error"] as? [String: Any])?["code"] as? String == "payload_too_large")
 
             let many = "[" + (0..<1_001).map { #"{"event_id": "k-\#($0)", "type": "signup", "customer_id": "k", "timestamp": "2024-06-30T10:00:00Z"}"# }.joined(separator: ",") + "]"
-            let (tooMany, tooManyError) = try await Self.post(client, many)
+            let (tooMany, tooManyError) = try await Self.post(client, many, key: server.admin)
             #expect(tooMany == .contentTooLarge && (tooManyError["error"] as? [String: Any])?["code"] as? String == "too_many_events")
         }
         #expect(try server.store.eventCount() == 0)

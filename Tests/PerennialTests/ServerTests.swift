@@ -2,33 +2,28 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PerennialCore
-import PerennialIngestion
 import PerennialServer
 import PerennialStorage
 import PerennialTestSupport
 import Testing
 
-/// The HTTP application, served on a loopback port and called over HTTP.
+/// The HTTP application, served on a loopback port and called over HTTP: profiles, errors,
+/// readiness, and who may call what.
 @Suite struct ServerTests {
-    /// An index over the hand-computed store (Fixtures/hand_store.md) in a real SQLite file.
-    static func handIndex(_ directory: TemporaryDirectory) async throws -> ProfileIndex {
-        let store = try SQLiteOrderStore(path: directory.path("hand.db"))
-        _ = try await SQLiteStoreTests.importFile(Fixtures.path("hand_store.csv"), format: .generic, into: store)
-        // As of 2024-07-01 00:00 UTC, the instant hand_store.md works at.
-        let index = ProfileIndex(store: store, options: AnalysisOptions(asOf: HandFixtureTests.asOf))
-        try await index.refresh()
-        return index
-    }
-
     static func object(_ body: ByteBuffer) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(String(buffer: body).utf8)) as? [String: Any] ?? [:]
     }
 
-    @Test("GET /v1/customers/{id} serves the hand-computed profile; health and readiness answer")
+    static func app(_ server: ServerEventTests.Server) -> some ApplicationProtocol {
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        return PerennialApplication.make(index: server.index, configuration: configuration)
+    }
+
+    @Test("GET /v1/customers/{id} serves the hand-computed profile; health and readiness answer without a key")
     func profile() async throws {
-        let directory = try TemporaryDirectory()
-        let app = PerennialApplication.make(index: try await Self.handIndex(directory), port: 0)
-        try await app.test(.live) { client in
+        let server = try await ServerEventTests.handServer()
+        try await Self.app(server).test(.live) { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body) == #"{"status":"ok"}"#)
@@ -40,7 +35,7 @@ import Testing
             }
             // hand_store.md §8: customer 1001 has 3 orders worth £200, last 6 days before as-of, 26 days
             // of tenure, RFM 5-3-5, champions, loyal.
-            try await client.execute(uri: "/v1/customers/1001", method: .get) { response in
+            try await client.execute(uri: "/v1/customers/1001", method: .get, headers: ServerEventTests.headers(server.keys[.analyst])) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
                 let profile = try Self.object(response.body)
@@ -51,27 +46,24 @@ import Testing
                 #expect(profile["r"] as? Int == 5 && profile["f"] as? Int == 3 && profile["m"] as? Int == 5)
                 #expect(profile["rfm_segment"] as? String == "champions")
                 #expect(profile["stage"] as? String == "loyal")
+                #expect(profile["tags"] as? [String] == [])
             }
         }
     }
 
     @Test("unknown customers and routes get the one JSON error shape with 404")
     func errors() async throws {
-        let directory = try TemporaryDirectory()
-        let app = PerennialApplication.make(index: try await Self.handIndex(directory), port: 0)
-        try await app.test(.live) { client in
-            try await client.execute(uri: "/v1/customers/nobody", method: .get) { response in
-                #expect(response.status == .notFound)
-                let error = try Self.object(response.body)["error"] as? [String: Any]
-                #expect(error?["code"] as? String == "not_found")
-                #expect(error?["field"] as? String == "id")
-                #expect((error?["message"] as? String)?.isEmpty == false)
-            }
-            try await client.execute(uri: "/v2/nothing", method: .get) { response in
-                #expect(response.status == .notFound)
-                let error = try Self.object(response.body)["error"] as? [String: Any]
-                #expect(error?["code"] as? String == "not_found")
-            }
+        let server = try await ServerEventTests.handServer()
+        try await Self.app(server).test(.live) { client in
+            let (status, body) = try await ServerEventTests.get(client, "/v1/customers/nobody", key: server.admin)
+            #expect(status == .notFound)
+            let error = body["error"] as? [String: Any]
+            #expect(error?["code"] as? String == "not_found")
+            #expect(error?["field"] as? String == "id")
+            #expect((error?["message"] as? String)?.isEmpty == false)
+            let (unknown, unknownBody) = try await ServerEventTests.get(client, "/v2/nothing", key: server.admin)
+            #expect(unknown == .notFound)
+            #expect((unknownBody["error"] as? [String: Any])?["code"] as? String == "not_found")
         }
     }
 
@@ -79,7 +71,9 @@ import Testing
     func notReady() async throws {
         let directory = try TemporaryDirectory()
         let index = ProfileIndex(store: try SQLiteOrderStore(path: directory.path("empty.db")))
-        try await PerennialApplication.make(index: index, port: 0).test(.live) { client in
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        try await PerennialApplication.make(index: index, configuration: configuration).test(.live) { client in
             try await client.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
                 let error = try Self.object(response.body)["error"] as? [String: Any]
@@ -92,6 +86,56 @@ import Testing
                 let ready = try Self.object(response.body)
                 #expect(ready["customers"] as? Int == 0)
             }
+        }
+    }
+
+    @Test("role matrix: every route with no key (401), each role (403 where not allowed) and the allowed roles (served)")
+    func roles() async throws {
+        let server = try await ServerEventTests.handServer()
+        try await Self.app(server).test(.live) { client in
+            for route in PerennialApplication.routes {
+                let uri = route.path.replacingOccurrences(of: ":id", with: "1001")
+                for role in [nil] + Role.allCases {
+                    var headers = ServerEventTests.headers(role.flatMap { server.keys[$0] })
+                    var body: ByteBuffer?
+                    if route.method == .post && route.path == "/v1/events" {
+                        headers[.contentType] = "application/json"
+                        body = ByteBuffer(string: #"{"events": []}"#)
+                    }
+                    let status = try await client.execute(uri: uri, method: route.method, headers: headers, body: body) { $0.status }
+                    let label = "\(route.method) \(route.path) as \(role?.rawValue ?? "no key")"
+                    if route.access == .open {
+                        #expect(status == .ok, "\(label)")
+                    } else if let role {
+                        if route.access.roles.contains(role) {
+                            #expect(status != .unauthorized && status != .forbidden && status.code < 500, "\(label): \(status)")
+                        } else {
+                            #expect(status == .forbidden, "\(label): \(status)")
+                        }
+                    } else {
+                        #expect(status == .unauthorized, "\(label): \(status)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("revoked, malformed and made-up keys get 401; the key itself is never stored")
+    func keys() async throws {
+        let server = try await ServerEventTests.handServer()
+        let analyst = try #require(server.keys[.analyst])
+        let id = try #require(APIKeys.id(of: analyst))
+        let stored = try #require(try await server.store.key(id: id))
+        #expect(stored.hash == APIKeys.hash(analyst) && stored.hash.count == 64 && !stored.hash.contains(analyst))
+        #expect(try await server.store.revokeKey(id: id, at: 1))
+        try await Self.app(server).test(.live) { client in
+            let (revoked, body) = try await ServerEventTests.get(client, "/v1/stages", key: analyst)
+            #expect(revoked == .unauthorized && (body["error"] as? [String: Any])?["code"] as? String == "unauthorized")
+            let (malformed, _) = try await ServerEventTests.get(client, "/v1/stages", key: "not-a-key")
+            #expect(malformed == .unauthorized)
+            let forged = "prn_\(id)_" + String(repeating: "A", count: 32)
+            let (madeUp, _) = try await ServerEventTests.get(client, "/v1/stages", key: forged)
+            #expect(madeUp == .unauthorized)
         }
     }
 }

@@ -63,7 +63,7 @@ enum Migrations {
             fit_json TEXT NOT NULL
         );
         """),
-        (3, "events, identities, consents, tags, order coupons, holdout reports", """
+        (3, "events, identities, consents, tags, order coupons, holdout reports, API keys", """
         CREATE TABLE events (
             event_id TEXT PRIMARY KEY,
             type TEXT NOT NULL,
@@ -97,6 +97,14 @@ enum Migrations {
         ALTER TABLE orders ADD COLUMN coupon_code TEXT;
         ALTER TABLE orders ADD COLUMN event_id TEXT;
         ALTER TABLE model_fits ADD COLUMN holdout_json TEXT;
+        CREATE TABLE api_keys (
+            key_id TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            label TEXT,
+            key_hash TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            revoked_at INTEGER
+        );
         """),
     ]
 }

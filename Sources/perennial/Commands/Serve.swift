@@ -12,9 +12,11 @@ struct Serve: AsyncParsableCommand {
 
             Routes: POST /v1/events, GET /v1/customers, GET /v1/customers/{id}, GET /v1/segments, \
             GET /v1/stages, GET /v1/kpis, GET /v1/cohorts, GET /v1/models, POST /v1/jobs/refresh, \
-            GET /healthz, GET /readyz. Errors are JSON: {"error": {"code", "message", "field"}}.
+            GET /healthz, GET /readyz. Errors are JSON: {"error": {"code", "message", "field"}}. Every /v1 \
+            route needs an API key (perennial keys create --role admin|analyst|ingest), sent as \
+            Authorization: Bearer <key>.
               perennial serve --db perennial.db --port 8080
-              curl http://127.0.0.1:8080/v1/customers/12347
+              curl -H "Authorization: Bearer $KEY" http://127.0.0.1:8080/v1/customers/12347
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -63,6 +65,9 @@ struct Serve: AsyncParsableCommand {
         configuration.refitOnRefresh = !noRefit
         configuration.maxBodyBytes = maxBodyBytes
         Terminal.note("loaded \(result.customers) customer profiles from \(database.path); starting on http://\(host):\(port)/")
+        if try await store.keys().allSatisfy({ $0.revokedAt != nil }) {
+            Terminal.note("no API keys yet: /v1 routes answer 401 until you create one, e.g. perennial keys create --role admin --db \(database.path)")
+        }
         do {
             try await PerennialApplication.make(index: index, configuration: configuration).runService()
         } catch {
