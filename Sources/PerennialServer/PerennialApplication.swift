@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import PerennialReports
 
 /// Who may call a route.
@@ -55,15 +56,18 @@ public enum PerennialApplication {
         RouteSpec(method: .get, path: "/v1/cohorts", access: .read),
         RouteSpec(method: .get, path: "/v1/models", access: .read),
         RouteSpec(method: .post, path: "/v1/jobs/refresh", access: .admin),
+        RouteSpec(method: .get, path: "/metrics", access: .read),
     ]
 
     typealias Handler = @Sendable (Request, BasicRequestContext) async throws -> Response
 
     /// The router with every route of ``routes``, its guard and the error middleware.
-    public static func router(index: ProfileIndex, configuration: ServerConfiguration = ServerConfiguration()) -> Router<BasicRequestContext> {
+    public static func router(index: ProfileIndex, configuration: ServerConfiguration = ServerConfiguration(),
+                              metrics: ServerMetrics = ServerMetrics()) -> Router<BasicRequestContext> {
         let router = Router()
+        router.middlewares.add(RequestMiddleware(metrics: metrics))
         router.middlewares.add(APIErrorMiddleware())
-        let events = EventRoutes(store: index.store, index: index, configuration: configuration)
+        let events = EventRoutes(store: index.store, index: index, configuration: configuration, metrics: metrics)
         let reads = ReadRoutes(store: index.store, index: index)
         let handlers: [String: Handler] = [
             "GET /healthz": { _, _ in APIJSON.response(#"{"status":"ok"}"#) },
@@ -82,6 +86,10 @@ public enum PerennialApplication {
             "GET /v1/cohorts": reads.cohorts,
             "GET /v1/models": reads.models,
             "POST /v1/jobs/refresh": reads.refresh,
+            "GET /metrics": { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                         body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render())))
+            },
         ]
         let authenticator = Authenticator(store: index.store)
         var groups: [Access: RouterGroup<BasicRequestContext>] = [:]
@@ -99,9 +107,16 @@ public enum PerennialApplication {
 
     /// The application listening on the configured address, with the scheduled refresh running
     /// beside it.
-    public static func make(index: ProfileIndex, configuration: ServerConfiguration = ServerConfiguration()) -> some ApplicationProtocol {
-        var app = Application(router: router(index: index, configuration: configuration),
-                              configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "perennial"))
+    public static func make(index: ProfileIndex, configuration: ServerConfiguration = ServerConfiguration(),
+                            logger: Logger = Logger(label: "perennial")) async -> some ApplicationProtocol {
+        let metrics = ServerMetrics()
+        await index.observe(lag: { metrics.profileLag.record($0) }, refresh: { result in
+            metrics.refreshDuration.record(result.seconds)
+            metrics.customers.set(Double(result.customers))
+        })
+        var app = Application(router: router(index: index, configuration: configuration, metrics: metrics),
+                              configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "perennial"),
+                              logger: logger)
         if configuration.refreshSeconds > 0 {
             app.addServices(RefreshService(index: index, interval: configuration.refreshSeconds, refit: configuration.refitOnRefresh))
         }

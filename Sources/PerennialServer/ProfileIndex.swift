@@ -29,6 +29,8 @@ public actor ProfileIndex {
     private var details: [String: (events: [StoredEvent], tags: [String])] = [:]
     /// Called with the seconds from an event's commit to its profile update (for metrics).
     private var lagObserver: (@Sendable (Double) -> Void)?
+    /// Called with each refresh's result (for metrics).
+    private var refreshObserver: (@Sendable (RefreshResult) -> Void)?
 
     /// An index over a store; empty until ``refresh(refit:)``.
     public init(store: any ServerStore, options: AnalysisOptions = AnalysisOptions()) {
@@ -36,9 +38,10 @@ public actor ProfileIndex {
         self.options = options
     }
 
-    /// Sets the observer of profile update lag.
-    public func observeLag(_ observer: @escaping @Sendable (Double) -> Void) {
-        lagObserver = observer
+    /// Sets the observers of profile update lag and of refreshes.
+    public func observe(lag: @escaping @Sendable (Double) -> Void, refresh: @escaping @Sendable (RefreshResult) -> Void) {
+        lagObserver = lag
+        refreshObserver = refresh
     }
 
     /// What a refresh did.
@@ -80,8 +83,10 @@ public actor ProfileIndex {
         // Events committed while the table was loading may be missing from it: apply them again.
         for id in touchedDuringRefresh where pending[id] == nil { pending[id] = true }
         if !pending.isEmpty { startDrain() }
-        return RefreshResult(customers: fresh.report.profiles.count, seconds: seconds(since: started),
-                             model: model?.model.purchase.model, refitted: refit)
+        let result = RefreshResult(customers: fresh.report.profiles.count, seconds: seconds(since: started),
+                                   model: model?.model.purchase.model, refitted: refit)
+        refreshObserver?(result)
+        return result
     }
 
     private func seconds(since start: ContinuousClock.Instant) -> Double {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import PerennialCore
@@ -14,10 +15,10 @@ import Testing
         try JSONSerialization.jsonObject(with: Data(String(buffer: body).utf8)) as? [String: Any] ?? [:]
     }
 
-    static func app(_ server: ServerEventTests.Server) -> some ApplicationProtocol {
+    static func app(_ server: ServerEventTests.Server) async -> some ApplicationProtocol {
         var configuration = ServerConfiguration()
         configuration.port = 0
-        return PerennialApplication.make(index: server.index, configuration: configuration)
+        return await PerennialApplication.make(index: server.index, configuration: configuration)
     }
 
     @Test("GET /v1/customers/{id} serves the hand-computed profile; health and readiness answer without a key")
@@ -136,6 +137,33 @@ import Testing
             let forged = "prn_\(id)_" + String(repeating: "A", count: 32)
             let (madeUp, _) = try await ServerEventTests.get(client, "/v1/stages", key: forged)
             #expect(madeUp == .unauthorized)
+        }
+    }
+
+    @Test("/metrics counts requests by route (never by concrete id), events by outcome and profile update lag; requests carry an id")
+    func metrics() async throws {
+        let server = try await ServerEventTests.handServer()
+        try await Self.app(server).test(.live) { client in
+            for id in ["1001", "1002", "nobody"] { _ = try await ServerEventTests.get(client, "/v1/customers/\(id)", key: server.admin) }
+            let batch = #"[{"event_id": "x-1", "type": "nps", "customer_id": "1001", "timestamp": "2024-06-30T10:00:00Z", "score": 3},"# +
+                #"{"event_id": "x-2", "type": "nps", "customer_id": "1001", "timestamp": "2024-06-30T10:00:00Z", "score": 30}]"#
+            _ = try await ServerEventTests.post(client, batch, key: server.admin)
+            _ = try await ServerEventTests.post(client, batch, key: server.admin)
+            await server.index.settle()
+            var headers = ServerEventTests.headers(server.keys[.analyst])
+            headers[HTTPField.Name("X-Request-Id")!] = "trace-42"
+            let (text, echoed) = try await client.execute(uri: "/metrics", method: .get, headers: headers) { response in
+                (String(buffer: response.body), response.headers[HTTPField.Name("X-Request-Id")!])
+            }
+            #expect(echoed == "trace-42")
+            #expect(text.contains(#"perennial_http_requests_total{route="/v1/customers/{id}",method="GET",status="200"} 2"#))
+            #expect(text.contains(#"perennial_http_requests_total{route="/v1/customers/{id}",method="GET",status="404"} 1"#))
+            #expect(!text.contains("1001"))
+            #expect(text.contains(#"perennial_events_ingested_total{status="accepted"} 1"#))
+            #expect(text.contains(#"perennial_events_ingested_total{status="duplicate"} 1"#))
+            #expect(text.contains(#"perennial_events_ingested_total{status="rejected"} 2"#))
+            #expect(text.contains("perennial_profile_update_lag_seconds_count 1"))
+            #expect(text.contains("perennial_http_request_duration_seconds_bucket"))
         }
     }
 }

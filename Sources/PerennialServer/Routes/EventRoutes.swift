@@ -10,6 +10,7 @@ struct EventRoutes {
     let store: any ServerStore
     let index: ProfileIndex
     let configuration: ServerConfiguration
+    let metrics: ServerMetrics
 
     func ingest(_ request: Request, context: some RequestContext) async throws -> Response {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
@@ -44,7 +45,9 @@ struct EventRoutes {
         for case .event(let event) in batch.items { events.append(event) }
         let report = events.isEmpty ? EventWriteReport() : try await store.record(events, receivedAt: now)
         await index.enqueue(report.customers)
-        return try APIJSON.response(encoding: Self.results(batch, report))
+        let results = Self.results(batch, report)
+        metrics.events(accepted: results.accepted, duplicates: results.duplicates, rejected: results.rejected)
+        return try APIJSON.response(encoding: results)
     }
 
     /// Merges decoding rejections and store outcomes into the per-event results, in the order sent.

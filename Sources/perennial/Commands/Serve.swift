@@ -57,19 +57,20 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let store = try database.open(create: true, durable: true)
         let index = ProfileIndex(store: store)
-        let result = try await index.refresh()
         var configuration = ServerConfiguration()
         configuration.host = host
         configuration.port = port
         configuration.refreshSeconds = Self.seconds(refreshEvery)!
         configuration.refitOnRefresh = !noRefit
         configuration.maxBodyBytes = maxBodyBytes
+        let app = await PerennialApplication.make(index: index, configuration: configuration)
+        let result = try await index.refresh()
         Terminal.note("loaded \(result.customers) customer profiles from \(database.path); starting on http://\(host):\(port)/")
         if try await store.keys().allSatisfy({ $0.revokedAt != nil }) {
             Terminal.note("no API keys yet: /v1 routes answer 401 until you create one, e.g. perennial keys create --role admin --db \(database.path)")
         }
         do {
-            try await PerennialApplication.make(index: index, configuration: configuration).runService()
+            try await app.runService()
         } catch {
             throw ValidationError("could not serve on \(host):\(port) (\(error)). If another server holds the port, stop it or pick another with --port.")
         }
