@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PerennialServer
+
+/// `perennial serve`'s settings from three places, first found wins: a flag, an environment variable
+/// (`PERENNIAL_…`), the JSON config file (`--config FILE` or `$PERENNIAL_CONFIG`), then the default.
+/// README, "Configuration", lists every key.
+struct ServeSettings: Equatable {
+    var database = "perennial.db"
+    var host = "127.0.0.1"
+    var port = 8080
+    var refreshEvery = "10m"
+    var refit = true
+    var maxBodyBytes = 5 * 1024 * 1024
+    var logLevel = "info"
+
+    /// Every key: config-file name, environment variable, what it sets.
+    static let keys: [(file: String, environment: String, meaning: String)] = [
+        ("database", "PERENNIAL_DATABASE", "the SQLite file"),
+        ("host", "PERENNIAL_HOST", "the address to listen on"),
+        ("port", "PERENNIAL_PORT", "the port to listen on"),
+        ("refresh_every", "PERENNIAL_REFRESH_EVERY", "span between whole-store refreshes (30s, 10m, 1h; 0 = off)"),
+        ("refit", "PERENNIAL_REFIT", "whether refreshes refit the model (true/false)"),
+        ("max_body_bytes", "PERENNIAL_MAX_BODY_BYTES", "largest request body in bytes"),
+        ("log_level", "PERENNIAL_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical"),
+    ]
+
+    /// Resolves the settings.
+    /// - Parameters:
+    ///   - flags: values given on the command line, by config-file key.
+    ///   - environment: the process environment.
+    ///   - configPath: the config file, when one is named.
+    static func resolve(flags: [String: String], environment: [String: String], configPath: String?) throws -> ServeSettings {
+        var file: [String: String] = [:]
+        if let configPath {
+            guard let data = FileManager.default.contents(atPath: configPath) else {
+                throw ValidationError("cannot read the config file '\(configPath)'; check the path (--config or PERENNIAL_CONFIG).")
+            }
+            guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+                throw ValidationError("the config file '\(configPath)' is not a JSON object such as {\"port\": 8080}.")
+            }
+            let known = Set(keys.map(\.file))
+            for (key, value) in object {
+                guard known.contains(key) else {
+                    throw ValidationError("unknown key '\(key)' in \(configPath); the keys are \(keys.map(\.file).joined(separator: ", ")).")
+                }
+                file[key] = (value as? String) ?? (value as? Bool).map { $0 ? "true" : "false" } ?? "\(value)"
+            }
+        }
+        var settings = ServeSettings()
+        for key in keys {
+            guard let text = flags[key.file] ?? environment[key.environment] ?? file[key.file] else { continue }
+            let source = flags[key.file] != nil ? "--\(key.file.replacingOccurrences(of: "_", with: "-"))"
+                : environment[key.environment] != nil ? key.environment : "\(key.file) in \(configPath ?? "")"
+            try settings.set(key.file, text, source: source)
+        }
+        return settings
+    }
+
+    private mutating func set(_ key: String, _ text: String, source: String) throws {
+        func bad(_ expected: String) -> ValidationError { ValidationError("\(source) = '\(text)': expected \(expected).") }
+        switch key {
+        case "database": database = text
+        case "host": host = text
+        case "port":
+            guard let value = Int(text), (0...65_535).contains(value) else { throw bad("a port from 0 to 65535") }
+            port = value
+        case "refresh_every":
+            guard Serve.seconds(text) != nil else { throw bad("a span like 30s, 10m or 1h (0 turns refreshes off)") }
+            refreshEvery = text
+        case "refit":
+            guard text == "true" || text == "false" else { throw bad("true or false") }
+            refit = text == "true"
+        case "max_body_bytes":
+            guard let value = Int(text), value >= 1024 else { throw bad("a number of bytes, at least 1024") }
+            maxBodyBytes = value
+        default:
+            guard Logger.Level(rawValue: text) != nil else { throw bad("trace, debug, info, notice, warning, error or critical") }
+            logLevel = text
+        }
+    }
+
+    /// The server configuration these settings give.
+    var configuration: ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.refreshSeconds = Serve.seconds(refreshEvery) ?? 600
+        configuration.refitOnRefresh = refit
+        configuration.maxBodyBytes = maxBodyBytes
+        return configuration
+    }
+}
