@@ -47,6 +47,7 @@ public enum PerennialApplication {
     public static let routes: [RouteSpec] = [
         RouteSpec(method: .get, path: "/healthz", access: .open),
         RouteSpec(method: .get, path: "/readyz", access: .open),
+        RouteSpec(method: .get, path: "/openapi.json", access: .open),
         RouteSpec(method: .post, path: "/v1/events", access: .ingest),
         RouteSpec(method: .get, path: "/v1/customers", access: .read),
         RouteSpec(method: .get, path: "/v1/customers/:id", access: .read),
@@ -77,6 +78,7 @@ public enum PerennialApplication {
                 }
                 return APIJSON.response(#"{"customers":\#(await index.customerCount),"status":"ready"}"#)
             },
+            "GET /openapi.json": { _, _ in OpenAPIDocument.response() },
             "POST /v1/events": events.ingest,
             "GET /v1/customers": reads.customers,
             "GET /v1/customers/:id": reads.customer,

@@ -84,7 +84,7 @@ public actor ProfileIndex {
         for id in touchedDuringRefresh where pending[id] == nil { pending[id] = true }
         if !pending.isEmpty { startDrain() }
         let result = RefreshResult(customers: fresh.report.profiles.count, seconds: seconds(since: started),
-                                   model: model?.model.purchase.model, refitted: refit)
+                                   model: model?.model.purchase.model, refitted: refit && table.orderCount > 0)
         refreshObserver?(result)
         return result
     }

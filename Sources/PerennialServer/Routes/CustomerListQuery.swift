@@ -20,18 +20,20 @@ struct CustomerListQuery: Sendable, Equatable {
         var descending: Bool { self != .recency && self != .id }
     }
 
-    /// Where the previous page ended: its last sort value and customer id.
+    /// Where the previous page ended: the sort, its last sort value and customer id.
     struct Cursor: Sendable, Equatable {
+        var sort: SortKey
         var value: Double
         var id: String
 
-        /// An opaque token: base64url of `value|id`.
+        /// An opaque token: base64url of `sort|value|id`.
         var token: String {
-            Data("\(value)|\(id)".utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            Data("\(sort.rawValue)|\(value)|\(id)".utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
                 .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         }
 
-        init(value: Double, id: String) {
+        init(sort: SortKey, value: Double, id: String) {
+            self.sort = sort
             self.value = value
             self.id = id
         }
@@ -39,10 +41,12 @@ struct CustomerListQuery: Sendable, Equatable {
         init?(token: String) {
             var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
             while base64.count % 4 != 0 { base64 += "=" }
-            guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),
-                  let bar = text.firstIndex(of: "|"), let value = Double(text[..<bar]) else { return nil }
+            guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { return nil }
+            let parts = text.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3, let sort = SortKey(rawValue: String(parts[0])), let value = Double(parts[1]) else { return nil }
+            self.sort = sort
             self.value = value
-            self.id = String(text[text.index(after: bar)...])
+            self.id = String(parts[2])
         }
     }
 
@@ -81,6 +85,9 @@ struct CustomerListQuery: Sendable, Equatable {
         if let text = parameters("cursor") {
             guard let cursor = Cursor(token: text) else {
                 throw APIError(.badRequest, code: "bad_request", message: "the cursor is not one this server gave; start again without it", field: "cursor")
+            }
+            guard cursor.sort == sort else {
+                throw APIError(.badRequest, code: "bad_request", message: "the cursor belongs to sort=\(cursor.sort.rawValue); keep the same sort and filters while paging", field: "cursor")
             }
             after = cursor
         }
@@ -122,7 +129,7 @@ struct CustomerListQuery: Sendable, Equatable {
         }
         matching.sort { precedes($0.value, profiles[$0.position].customerID, $1.value, profiles[$1.position].customerID) }
         let page = matching.prefix(limit)
-        let next = matching.count > limit ? page.last.map { Cursor(value: $0.value, id: profiles[$0.position].customerID) } : nil
+        let next = matching.count > limit ? page.last.map { Cursor(sort: sort, value: $0.value, id: profiles[$0.position].customerID) } : nil
         return (page.map(\.position), total, next)
     }
 }

@@ -20,6 +20,7 @@ struct ReadRoutes {
 
     func customer(_ request: Request, context: some RequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
+        _ = try await snapshot()
         guard let detail = try await index.customer(id) else {
             throw APIError(.notFound, code: "not_found", message: "no customer with this id; list customers with GET /v1/customers", field: "id")
         }
@@ -98,7 +99,11 @@ struct ReadRoutes {
     }
 
     func refresh(_ request: Request, context: some RequestContext) async throws -> Response {
-        let refit = request.uri.queryParameters.get("refit") != "false"
+        let text = request.uri.queryParameters.get("refit") ?? "true"
+        guard text == "true" || text == "false" else {
+            throw APIError(.badRequest, code: "bad_request", message: "refit must be true or false", field: "refit")
+        }
+        let refit = text == "true"
         let result = try await index.refresh(refit: refit)
         return try APIJSON.response(encoding: result)
     }
