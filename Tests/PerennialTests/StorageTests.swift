@@ -21,7 +21,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let path = directory.path("perennial.db")
         let store = try SQLiteOrderStore(path: path)
-        #expect(try store.schemaVersion() == 2)
+        #expect(try store.schemaVersion() == 3)
         let first = try await Self.importFile(Fixtures.path("hand_store.csv"), format: .generic, into: store)
         // 32 lines in 29 orders (S018, C023 and S028 have two lines), 10 customers, 12 skus.
         #expect(first.linesInserted == 32 && first.linesUnchanged == 0)
