@@ -66,8 +66,9 @@ import re; t=open('$OUT/ingest-$run.txt').read(); r=float(re.search(r'Requests/s
 e=re.search(r'Non-2xx or 3xx responses: (\d+)', t); print(f'run $run: {r*500:,.0f} events/s ({r:.1f} batches/s), non-2xx {e.group(1) if e else 0}')"
 done
 
-echo "== freshness: 200 single orders under 20,000 events/s of background ingest"
-python3 Benchmarks/server/freshness.py --port "$PORT" --key "$KEY" --samples 200 --load 20000 | tee "$OUT/freshness.json"
+echo "== freshness: 200 single orders, idle and under 5,000 events/s of background ingest"
+python3 Benchmarks/server/freshness.py --port "$PORT" --key "$KEY" --samples 200 --load 0 | tee "$OUT/freshness-idle.json"
+python3 Benchmarks/server/freshness.py --port "$PORT" --key "$KEY" --samples 200 --load 5000 | tee "$OUT/freshness.json"
 kill $PID; wait $PID 2>/dev/null || true
 
 echo "== crash: kill -9 mid-ingest 20 times"
