@@ -27,6 +27,8 @@ public actor ProfileIndex {
     private var refreshing = false
     private var touchedDuringRefresh: Set<String> = []
     private var details: [String: (events: [StoredEvent], tags: [String])] = [:]
+    /// Each served customer's response body, until the customer changes or the store refreshes.
+    private var encoded: [String: String] = [:]
     /// Called with the seconds from an event's commit to its profile update (for metrics).
     private var lagObserver: (@Sendable (Double) -> Void)?
     /// Called with each refresh's result (for metrics).
@@ -80,6 +82,7 @@ public actor ProfileIndex {
         let fresh = await Task.detached { Snapshot(table: table, options: options, model: model) }.value
         snapshot = fresh
         details = [:]
+        encoded = [:]
         // Events committed while the table was loading may be missing from it: apply them again.
         for id in touchedDuringRefresh where pending[id] == nil { pending[id] = true }
         if !pending.isEmpty { startDrain() }
@@ -114,6 +117,7 @@ public actor ProfileIndex {
             pending[id] = (pending[id] ?? false) || ordersChanged
             if pendingSince[id] == nil { pendingSince[id] = now }
             details[id] = nil
+            encoded[id] = nil
         }
         startDrain()
     }
@@ -157,6 +161,8 @@ public actor ProfileIndex {
         if !ordersChanged && self.snapshot?.positions[id] != nil { return }
         let facts = try await store.orderFacts(ofCustomer: id)
         snapshot?.update(customer: id, orders: facts.map { ($0.placedAt, $0.kind, $0.amountMinor) }, followLatest: options.asOf == nil)
+        // A read between the event's commit and this update may have cached the old profile.
+        encoded[id] = nil
     }
 
     // MARK: Reads
@@ -175,6 +181,16 @@ public actor ProfileIndex {
             (detail.recentEvents, detail.tags) = (events, tags)
         }
         return detail
+    }
+
+    /// The JSON body of `GET /v1/customers/{id}`, kept until the customer changes; `nil` when unknown.
+    func customerJSON(_ id: String) async throws -> String? {
+        if let body = encoded[id] { return body }
+        guard let detail = try await customer(id) else { return nil }
+        let body = try APIJSON.encode(APIJSON.Customer(detail: detail))
+        if encoded.count > 100_000 { encoded = [:] }
+        encoded[id] = body
+        return body
     }
 
     /// The current snapshot's report and predictions, for list and aggregate reads.

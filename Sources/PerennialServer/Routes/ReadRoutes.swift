@@ -21,10 +21,10 @@ struct ReadRoutes {
     func customer(_ request: Request, context: some RequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
         _ = try await snapshot()
-        guard let detail = try await index.customer(id) else {
+        guard let body = try await index.customerJSON(id) else {
             throw APIError(.notFound, code: "not_found", message: "no customer with this id; list customers with GET /v1/customers", field: "id")
         }
-        return try APIJSON.response(encoding: APIJSON.Customer(detail: detail))
+        return APIJSON.response(body)
     }
 
     func customers(_ request: Request, context: some RequestContext) async throws -> Response {
