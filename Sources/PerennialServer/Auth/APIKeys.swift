@@ -53,8 +53,8 @@ public enum APIKeys {
     }
 }
 
-/// Checks `Authorization: Bearer` keys against the store, remembering each verified key for a few
-/// seconds so the hot path costs one hash and one dictionary lookup; a revoked key stops working
+/// Checks `Authorization: Bearer` keys against the store, remembering each verified key (in memory
+/// only) for a few seconds so the hot path is one dictionary lookup; a revoked key stops working
 /// within ``cacheSeconds``.
 public final class Authenticator: @unchecked Sendable {
     let store: any APIKeyStore
@@ -72,17 +72,17 @@ public final class Authenticator: @unchecked Sendable {
     /// The role and key id of a presented key; `nil` when it is unknown, malformed or revoked.
     public func authenticate(_ key: String) async throws -> (role: Role, id: String)? {
         let now = Date().timeIntervalSince1970
-        let digest = APIKeys.hash(key)
-        let cached = lock.withLock { verified[digest] }
+        let cached = lock.withLock { verified[key] }
         if let cached, cached.until > now { return (cached.role, cached.id) }
+        let digest = APIKeys.hash(key)
         guard let id = APIKeys.id(of: key), let record = try await store.key(id: id), record.revokedAt == nil,
               APIKeys.constantTimeEqual(record.hash, digest), let role = Role(rawValue: record.role) else {
-            lock.withLock { verified[digest] = nil }
+            lock.withLock { verified[key] = nil }
             return nil
         }
         lock.withLock {
             if verified.count > 10_000 { verified = [:] }
-            verified[digest] = (role, id, now + cacheSeconds)
+            verified[key] = (role, id, now + cacheSeconds)
         }
         return (role, id)
     }
