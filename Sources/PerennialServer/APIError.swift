@@ -23,6 +23,9 @@ public struct APIError: HTTPResponseError, Equatable {
         self.field = field
     }
 
+    /// 503 `not_ready`: the profiles are still loading.
+    static let notReady = APIError(.serviceUnavailable, code: "not_ready", message: "the profiles are still loading; try again in a moment")
+
     /// The JSON body.
     public var body: String {
         struct Envelope: Encodable {

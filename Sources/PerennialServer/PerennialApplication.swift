@@ -73,9 +73,7 @@ public enum PerennialApplication {
         let handlers: [String: Handler] = [
             "GET /healthz": { _, _ in APIJSON.response(#"{"status":"ok"}"#) },
             "GET /readyz": { _, _ in
-                guard await index.isLoaded else {
-                    throw APIError(.serviceUnavailable, code: "not_ready", message: "the profiles are still loading; try again in a moment")
-                }
+                guard await index.isLoaded else { throw APIError.notReady }
                 return APIJSON.response(#"{"customers":\#(await index.customerCount),"status":"ready"}"#)
             },
             "GET /openapi.json": { _, _ in OpenAPIDocument.response() },

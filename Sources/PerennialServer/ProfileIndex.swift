@@ -103,9 +103,6 @@ public actor ProfileIndex {
     /// How many customers the index holds.
     public var customerCount: Int { snapshot?.report.profiles.count ?? 0 }
 
-    /// Customers whose events are committed but whose profiles are not yet updated.
-    public var pendingCount: Int { pending.count }
-
     // MARK: Live updates
 
     /// Marks customers changed by committed events (`true` where their orders changed); their profiles
@@ -184,8 +181,10 @@ public actor ProfileIndex {
     }
 
     /// The JSON body of `GET /v1/customers/{id}`, kept until the customer changes; `nil` when unknown.
+    /// Throws `not_ready` before the first refresh.
     func customerJSON(_ id: String) async throws -> String? {
         if let body = encoded[id] { return body }
+        guard snapshot != nil else { throw APIError.notReady }
         guard let detail = try await customer(id) else { return nil }
         let body = try APIJSON.encode(APIJSON.Customer(detail: detail))
         if encoded.count > 100_000 { encoded = [:] }
@@ -195,11 +194,6 @@ public actor ProfileIndex {
 
     /// The current snapshot's report and predictions, for list and aggregate reads.
     var current: Snapshot? { snapshot }
-
-    /// The store's KPIs with the as-of instant and currency.
-    public func kpis() -> ReportJSON.Analysis? {
-        snapshot.map { ReportJSON.analysis($0.report, source: "database") }
-    }
 }
 
 /// One customer as `GET /v1/customers/{id}` shows them.

@@ -18,14 +18,6 @@ public struct CustomerEvent: Sendable, Hashable {
         self.occurredAt = occurredAt
         self.payload = payload
     }
-
-    /// Whether the event changes the customer's order history (and so their summary, RFM and stage).
-    public var changesOrders: Bool {
-        switch payload {
-        case .order, .orderCancelled, .refund: true
-        default: false
-        }
-    }
 }
 
 /// The typed part of an event.

@@ -23,8 +23,6 @@ public final class EventFileReader {
     private var finished = false
     /// Lines read so far (blank lines included).
     public var linesRead: Int { lineNumber }
-    /// Where rejected lines go (`line,reason,raw`), created on the first rejection.
-    public var quarantinePath: String { quarantine.path }
     /// Lines that were refused (here or by the store, through ``reject(line:field:reason:raw:)``).
     public private(set) var rejectedCount = 0
 

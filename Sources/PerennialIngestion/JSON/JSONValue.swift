@@ -1,5 +1,3 @@
-import PerennialCore
-
 /// A parsed JSON value. Numbers keep their literal text, so money and quantities convert exactly
 /// (`12.75` becomes 12,750 thousandths without passing through a binary fraction).
 public enum JSONValue: Sendable, Hashable {
@@ -20,38 +18,6 @@ public enum JSONValue: Sendable, Hashable {
         case .string: "a string"
         case .array: "an array"
         case .object: "an object"
-        }
-    }
-
-    /// The value written back as compact JSON with sorted keys.
-    public var compact: String {
-        var out = ""
-        write(to: &out)
-        return out
-    }
-
-    private func write(to out: inout String) {
-        switch self {
-        case .null: out += "null"
-        case .bool(let value): out += value ? "true" : "false"
-        case .number(let text): out += text
-        case .string(let text): JSONText.quote(text, into: &out)
-        case .array(let values):
-            out += "["
-            for (i, value) in values.enumerated() {
-                if i > 0 { out += "," }
-                value.write(to: &out)
-            }
-            out += "]"
-        case .object(let members):
-            out += "{"
-            for (i, key) in members.keys.sorted().enumerated() {
-                if i > 0 { out += "," }
-                JSONText.quote(key, into: &out)
-                out += ":"
-                members[key]!.write(to: &out)
-            }
-            out += "}"
         }
     }
 }

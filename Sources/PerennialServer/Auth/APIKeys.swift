@@ -86,9 +86,4 @@ public final class Authenticator: @unchecked Sendable {
         }
         return (role, id)
     }
-
-    /// Forgets every verified key (after a revocation through the API).
-    public func forget() {
-        lock.withLock { verified = [:] }
-    }
 }

@@ -12,15 +12,12 @@ struct ReadRoutes {
     let index: ProfileIndex
 
     func snapshot() async throws -> Snapshot {
-        guard let snapshot = await index.current else {
-            throw APIError(.serviceUnavailable, code: "not_ready", message: "the profiles are still loading, or the database has no orders or events yet")
-        }
+        guard let snapshot = await index.current else { throw APIError.notReady }
         return snapshot
     }
 
     func customer(_ request: Request, context: some RequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        _ = try await snapshot()
         guard let body = try await index.customerJSON(id) else {
             throw APIError(.notFound, code: "not_found", message: "no customer with this id; list customers with GET /v1/customers", field: "id")
         }
