@@ -5,7 +5,7 @@ import PerennialReports
 import PerennialStorage
 
 /// What the server reads and writes: orders, events and model fits.
-public typealias ServerStore = OrderStore & EventStore & APIKeyStore
+public typealias ServerStore = PerennialStore
 
 /// The store's customer profiles in memory, kept current two ways:
 ///

@@ -41,17 +41,25 @@ import Testing
         return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    @Test("import, analyze --json, customers --json and customer work end to end on a SQLite file")
-    func endToEnd() throws {
+    /// `--db URL` for PostgreSQL (a new database), nothing for the default SQLite file; `nil` when the
+    /// backend is not available here.
+    static func databaseArguments(_ backend: StoreBackend, in directory: TemporaryDirectory) throws -> [String]? {
+        guard backend == .postgres else { return [] }
+        return try backend.newLocation(in: directory).map { ["--db", $0] }
+    }
+
+    @Test("import, analyze --json, customers --json and customer work end to end", arguments: StoreBackend.allCases)
+    func endToEnd(backend: StoreBackend) throws {
         let directory = try TemporaryDirectory()
+        guard let db = try Self.databaseArguments(backend, in: directory) else { return }
         let fixture = Fixtures.path("hand_store.csv")
-        let imported = try Self.run(["import", "orders", fixture, "--format", "generic", "--json"], in: directory.url)
+        let imported = try Self.run(["import", "orders", fixture, "--format", "generic", "--json"] + db, in: directory.url)
         #expect(imported.status == 0, "\(imported.stderr)")
         let importJSON = try JSONSerialization.jsonObject(with: Data(imported.stdout.utf8)) as! [String: Any]
         #expect((importJSON["stored"] as! [String: Any])["linesInserted"] as? Int == 32)
-        #expect(FileManager.default.fileExists(atPath: directory.path("perennial.db")))
+        #expect(FileManager.default.fileExists(atPath: directory.path("perennial.db")) == (backend == .sqlite))
 
-        let analyzed = try Self.run(["analyze", "--json", "--as-of", "2024-07-01"], in: directory.url)
+        let analyzed = try Self.run(["analyze", "--json", "--as-of", "2024-07-01"] + db, in: directory.url)
         #expect(analyzed.status == 0, "\(analyzed.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(analyzed.stdout.utf8)) as! [String: Any]
         #expect(report["as_of"] as? String == "2024-07-01T00:00:00Z")
@@ -63,7 +71,7 @@ import Testing
         #expect((report["rfm_segments"] as! [[String: Any]]).count == 11)
         #expect(((report["cohorts"] as! [String: Any])["rows"] as! [Any]).count == 8)
 
-        let customers = try Self.run(["customers", "--json", "--as-of", "2024-07-01"], in: directory.url)
+        let customers = try Self.run(["customers", "--json", "--as-of", "2024-07-01"] + db, in: directory.url)
         let list = try JSONSerialization.jsonObject(with: Data(customers.stdout.utf8)) as! [[String: Any]]
         #expect(list.count == 10)
         let first = try #require(list.first { $0["customer_id"] as? String == "1005" })
@@ -72,19 +80,21 @@ import Testing
         #expect(first["r"] as? Int == 2 && first["f"] as? Int == 3 && first["m"] as? Int == 1)
         for key in ["first_order", "last_order", "orders", "revenue", "recency_days"] { #expect(first[key] != nil) }
 
-        let one = try Self.run(["customer", "1009", "--as-of", "2024-07-01"], in: directory.url)
+        let one = try Self.run(["customer", "1009", "--as-of", "2024-07-01"] + db, in: directory.url)
         #expect(one.status == 0)
         #expect(one.stdout.contains("about_to_sleep") || one.stdout.contains("About to sleep"))
         #expect(one.stdout.contains("R019"))
     }
 
-    @Test("import events: valid lines kept, bad lines quarantined with their numbers, re-import changes nothing, profiles follow")
-    func importEvents() throws {
+    @Test("import events: valid lines kept, bad lines quarantined with their numbers, re-import changes nothing, profiles follow",
+          arguments: StoreBackend.allCases)
+    func importEvents(backend: StoreBackend) throws {
         let directory = try TemporaryDirectory()
-        _ = try Self.run(["import", "orders", Fixtures.path("hand_store.csv"), "--format", "generic"], in: directory.url)
+        guard let db = try Self.databaseArguments(backend, in: directory) else { return }
+        _ = try Self.run(["import", "orders", Fixtures.path("hand_store.csv"), "--format", "generic"] + db, in: directory.url)
         let events = Fixtures.path("hand_events.jsonl")
         let quarantine = directory.path("rejected.csv")
-        let first = try Self.run(["import", "events", events, "--quarantine", quarantine, "--json"], in: directory.url)
+        let first = try Self.run(["import", "events", events, "--quarantine", quarantine, "--json"] + db, in: directory.url)
         #expect(first.status == 0, "\(first.stderr)")
         let summary = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as! [String: Any]
         // 10 lines, one blank; h-4 (NPS 15), h-6 (refund of an unknown order) and h-7 (truncated) are refused.
@@ -95,12 +105,12 @@ import Testing
         let rejected = try String(contentsOfFile: quarantine, encoding: .utf8)
         #expect(rejected.split(separator: "\n").count == 4)
 
-        let again = try Self.run(["import", "events", events, "--quarantine", quarantine, "--json"], in: directory.url)
+        let again = try Self.run(["import", "events", events, "--quarantine", quarantine, "--json"] + db, in: directory.url)
         let second = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as! [String: Any]
         #expect(second["accepted"] as? Int == 0 && second["duplicates"] as? Int == 6)
 
         // 1004 gained W-1 (£40) and W-2 (£40): 3 orders, £160, as in ServerEventTests.
-        let profile = try Self.run(["customer", "1004", "--as-of", "2024-07-01", "--json"], in: directory.url)
+        let profile = try Self.run(["customer", "1004", "--as-of", "2024-07-01", "--json"] + db, in: directory.url)
         let object = (try JSONSerialization.jsonObject(with: Data(profile.stdout.utf8)) as! [String: Any])["profile"] as! [String: Any]
         #expect(object["orders"] as? Int == 3 && object["revenue"] as? Double == 160)
     }

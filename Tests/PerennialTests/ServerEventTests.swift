@@ -7,11 +7,12 @@ import PerennialServer
 import PerennialTestSupport
 import Testing
 
-/// `POST /v1/events` through the real application on a loopback port, over a real SQLite file.
+/// `POST /v1/events` through the real application on a loopback port, over a real SQLite file and a
+/// real PostgreSQL database.
 @Suite struct ServerEventTests {
     struct Server {
         let directory: TemporaryDirectory
-        let store: SQLiteOrderStore
+        let store: any TestStore
         let index: ProfileIndex
         /// A key of each role.
         let keys: [Role: String]
@@ -31,10 +32,15 @@ import Testing
 
     /// The hand store (Fixtures/hand_store.md) as of 2024-07-01, served from a durable file.
     static func handServer() async throws -> Server {
+        try await handServer(on: .sqlite)!
+    }
+
+    /// The hand store on a backend; `nil` when that backend is not available here.
+    static func handServer(on backend: StoreBackend) async throws -> Server? {
         let directory = try TemporaryDirectory()
-        let path = directory.path("hand.db")
-        _ = try await SQLiteStoreTests.importFile(Fixtures.path("hand_store.csv"), format: .generic, into: try SQLiteOrderStore(path: path))
-        let store = try SQLiteOrderStore(path: path, durable: true)
+        guard let path = try backend.newLocation(in: directory, name: "hand.db") else { return nil }
+        _ = try await StoreTests.importFile(Fixtures.path("hand_store.csv"), format: .generic, into: try await openTestStore(path))
+        let store = try await openTestStore(path, durable: true)
         let index = ProfileIndex(store: store, options: AnalysisOptions(asOf: HandFixtureTests.asOf))
         try await index.refresh()
         return Server(directory: directory, store: store, index: index, keys: try await keys(in: store))
@@ -61,9 +67,9 @@ import Testing
         return #"{"event_id": "\#(id)", "type": "order", "customer_id": "\#(customer)", "timestamp": "\#(time)", "order_id": "\#(order)", "currency": "GBP", "lines": [\#(lineJSON)]}"#
     }
 
-    @Test("posted orders move 1004 from new to active and 1003 from churned to active, with RFM as computed by hand")
-    func liveProfiles() async throws {
-        let server = try await Self.handServer()
+    @Test("posted orders move 1004 from new to active and 1003 from churned to active, with RFM as computed by hand", arguments: StoreBackend.allCases)
+    func liveProfiles(backend: StoreBackend) async throws {
+        guard let server = try await Self.handServer(on: backend) else { return }
         try await ServerTests.app(server).test(.live) { client in
             let (_, before) = try await Self.get(client, "/v1/customers/1004", key: server.admin)
             #expect(before["stage"] as? String == "new" && before["rfm_segment"] as? String == "hibernating")
@@ -106,12 +112,12 @@ import Testing
             let (_, reversed) = try await Self.get(client, "/v1/customers/1004", key: server.admin)
             #expect(reversed["revenue"] as? Double == 120 && reversed["orders"] as? Int == 3)
         }
-        #expect(try server.store.ordersWithWrongTotals() == 0)
+        #expect(try await server.store.ordersWithWrongTotals() == 0)
     }
 
-    @Test("a replayed batch changes nothing: every event is reported duplicate and nothing is stored twice")
-    func replay() async throws {
-        let server = try await Self.handServer()
+    @Test("a replayed batch changes nothing: every event is reported duplicate and nothing is stored twice", arguments: StoreBackend.allCases)
+    func replay(backend: StoreBackend) async throws {
+        guard let server = try await Self.handServer(on: backend) else { return }
         let batch = """
             {"events": [
               \(Self.order("r-1", customer: "2001", at: "2024-06-01T09:00:00Z", order: "N-1", lines: [("TEA-01", 3, "10")])),
@@ -130,7 +136,7 @@ import Testing
             #expect(statuses == ["duplicate", "duplicate", "duplicate"])
             let again = try await server.store.statistics()
             #expect(again == stats)
-            #expect(try server.store.eventCount() == 3)
+            #expect(try await server.store.eventCount() == 3)
             await server.index.settle()
             let (_, profile) = try await Self.get(client, "/v1/customers/2001", key: server.admin)
             #expect(profile["orders"] as? Int == 1 && profile["revenue"] as? Double == 30)
@@ -138,9 +144,9 @@ import Testing
         }
     }
 
-    @Test("a mixed batch keeps the valid events and explains each invalid one by field")
-    func mixed() async throws {
-        let server = try await Self.handServer()
+    @Test("a mixed batch keeps the valid events and explains each invalid one by field", arguments: StoreBackend.allCases)
+    func mixed(backend: StoreBackend) async throws {
+        guard let server = try await Self.handServer(on: backend) else { return }
         let batch = """
             [
               {"event_id": "m-1", "type": "nps", "customer_id": "1001", "timestamp": "2024-06-30T10:00:00Z", "score": 9},
@@ -161,7 +167,7 @@ import Testing
             #expect(results.map { $0["status"] as? String } == ["accepted", "rejected", "rejected", "rejected", "rejected", "rejected", "rejected", "accepted"])
             #expect(results.map { $0["field"] as? String } == [nil, "score", "lines[0].quantity", "type", "currency", "order_id", "$", nil])
             #expect(results.allSatisfy { $0["status"] as? String == "accepted" || ($0["reason"] as? String)?.isEmpty == false })
-            #expect(try server.store.eventCount() == 2)
+            #expect(try await server.store.eventCount() == 2)
             let stats = try await server.store.statistics()
             #expect(stats.orders == 29)
         }
@@ -192,6 +198,6 @@ import Testing
             let (tooMany, tooManyError) = try await Self.post(client, many, key: server.admin)
             #expect(tooMany == .contentTooLarge && (tooManyError["error"] as? [String: Any])?["code"] as? String == "too_many_events")
         }
-        #expect(try server.store.eventCount() == 0)
+        #expect(try await server.store.eventCount() == 0)
     }
 }

@@ -3,18 +3,15 @@ import PerennialCore
 
 /// Writes one import's lines with prepared statements, committing every 100,000 lines.
 ///
-/// A line's key is (order id, n) where n counts the lines of that order in the order they arrive, so
-/// re-importing the same file finds every line already stored and changes nothing. An order's header
-/// is written when its run of lines ends, carrying the total of the lines this import stored; an order
-/// seen before has that total added to its own.
+/// Lines are keyed by ``LineNumbering``, so re-importing the same file finds every line already stored
+/// and changes nothing. An order's header is written when its run of lines ends, carrying the total of
+/// the lines this import stored; an order seen before has that total added to its own.
 final class SQLiteImportSession: OrderImportSession {
     private let database: SQLiteDatabase
     private let importID: Int64
     private let insertOrder, addToOrder, insertLine, insertCustomer, insertProduct, nameProduct: SQLiteStatement
-    private var lineCounters: [String: Int32] = [:]
-    // The previous line's order, customer and sku: consecutive lines of an order repeat them.
-    private var lastOrder = ""
-    private var lastNumber: Int32 = -1
+    private var numbering = LineNumbering()
+    // The previous line's customer and sku: consecutive lines of an order repeat them.
     private var lastCustomer: String?
     private var lastSku = ""
     /// The header of the order whose lines are arriving, and the amount of its lines stored so far.
@@ -69,18 +66,12 @@ final class SQLiteImportSession: OrderImportSession {
     }
 
     private func write(_ line: OrderLineRecord) throws {
-        let number: Int32
-        if lastNumber >= 0 && line.orderID == lastOrder {
-            number = lastNumber + 1
-        } else {
-            // A new run of lines: write the previous order's header, then continue this order's count.
+        let (number, startsRun) = numbering.next(line.orderID)
+        if startsRun {
+            // A new run of lines: write the previous order's header first.
             try flushPending()
-            if lastNumber >= 0 { lineCounters[lastOrder] = lastNumber + 1 }
-            number = lineCounters[line.orderID] ?? 0
             pending = line
         }
-        lastOrder = line.orderID
-        lastNumber = number
         insertLine.reset()
         insertLine.bind(1, line.orderID)
         insertLine.bind(2, Int64(number))

@@ -43,7 +43,7 @@ extension SQLiteOrderStore: EventStore {
     }
 
     /// The number of stored events.
-    public func eventCount() throws -> Int {
+    func eventCount() throws -> Int {
         let statement = try database.prepare("SELECT COUNT(*) FROM events")
         _ = try statement.step()
         return Int(statement.int64(0))

@@ -39,9 +39,9 @@ struct CustomerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try database.open(create: false)
+        let store = try await database.open(create: false)
         guard try await store.customerExists(id) else {
-            throw ValidationError("no customer '\(id)' in \(database.path). List customers with: perennial customers")
+            throw ValidationError("no customer '\(id)' in \(database.shown). List customers with: perennial customers")
         }
         guard let table = try await store.loadTransactions() else { throw ValidationError("the database holds no orders yet.") }
         let timeZone = try await store.setting("timezone")

@@ -31,7 +31,7 @@ struct Demo: AsyncParsableCommand {
 
     /// Fits BG/NBD and Gamma-Gamma (saved in the store) and lists the valuable customers most likely
     /// lost: revenue to date × churn risk (1 − P(alive)).
-    static func atRisk(store: SQLiteOrderStore, table: TransactionTable, report: LifecycleReport) async throws -> String {
+    static func atRisk(store: any OrderStore, table: TransactionTable, report: LifecycleReport) async throws -> String {
         let calendar = StoreCalendar(identifier: "Asia/Shanghai")!
         let model = try await ModelLoader.latestOrFit(store: store, table: table, calendar: calendar)
         let scores = ModelLoader.score(model: model, table: table, calendar: calendar, horizonDays: 90, months: 12, discount: 0.01, margin: 1)

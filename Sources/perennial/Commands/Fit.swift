@@ -87,11 +87,11 @@ struct Fit: AsyncParsableCommand {
         let unit = model == .bgbb ? "opportunity" : time.timeUnit.rawValue
         if file == nil && summary == nil && model != .bgbb {
             // Keep the fit with the store: predict and customers --json score with it.
-            let store = try database.open(create: false)
+            let store = try await database.open(create: false)
             try await store.saveModel(FittedModel(purchase: result, spend: spend, unitDays: time.timeUnit.days,
                                                   calibrationEnd: input.calibrationEnd ?? ""),
                                       fittedAt: Int64(Date().timeIntervalSince1970))
-            if !json { Terminal.note("saved the fit in \(database.path); perennial predict and perennial customers --json now use it") }
+            if !json { Terminal.note("saved the fit in \(database.shown); perennial predict and perennial customers --json now use it") }
         }
         if json {
             var output = FitJSON(result, spend: spend, correlation: correlation, input: input, unit: unit)

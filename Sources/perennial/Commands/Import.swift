@@ -50,13 +50,14 @@ struct ImportOrders: AsyncParsableCommand {
         }
         let started = Date()
         // Read the store's currency first when the database exists; create it only once the file reads.
-        let existing = FileManager.default.fileExists(atPath: database.path) ? try database.open(create: false) : nil
+        let existing = database.exists ? try await database.open(create: false) : nil
         let storeCurrency = try await existing?.setting("currency")
         if let storeCurrency, let given = format.currency, given.uppercased() != storeCurrency {
-            throw ValidationError("--currency \(given) differs from the store currency \(storeCurrency) of \(database.path); one store keeps one currency.")
+            throw ValidationError("--currency \(given) differs from the store currency \(storeCurrency) of \(database.shown); one store keeps one currency.")
         }
         let reader = try OrderFileReader(path: file, options: try format.importOptions(details: true, storeCurrency: storeCurrency))
-        let store = try existing ?? database.open(create: true)
+        let store: any PerennialStore
+        if let existing { store = existing } else { store = try await database.open(create: true) }
         let session = try await store.beginImport(source: file, format: reader.options.format.rawValue)
         var summary = try await reader.pipeline(progress: Terminal.fileProgress(label: "importing \(file)")) { batch in
             try await session.write(batch)
@@ -70,9 +71,9 @@ struct ImportOrders: AsyncParsableCommand {
         summary.linesUnchanged = counts.linesUnchanged
         let seconds = Date().timeIntervalSince(started)
         if json {
-            print(try ReportJSON.encode(Result(database: database.path, seconds: seconds, summary: summary, stored: counts)))
+            print(try ReportJSON.encode(Result(database: database.shown, seconds: seconds, summary: summary, stored: counts)))
         } else {
-            print(ImportText.summary(summary, counts: counts, database: database.path, seconds: seconds))
+            print(ImportText.summary(summary, counts: counts, database: database.shown, seconds: seconds))
         }
     }
 }

@@ -50,8 +50,8 @@ struct ImportEvents: AsyncParsableCommand {
         } catch let error as IngestionError {
             throw ValidationError(error.description)
         }
-        let store = try database.open(create: true)
-        var result = Result(file: file, database: database.path, seconds: 0, lines: 0, accepted: 0, duplicates: 0, rejected: 0,
+        let store = try await database.open(create: true)
+        var result = Result(file: file, database: database.shown, seconds: 0, lines: 0, accepted: 0, duplicates: 0, rejected: 0,
                             quarantine: nil, first_problems: [])
         func note(_ line: Int, _ field: String, _ reason: String) {
             if result.first_problems.count < 5 { result.first_problems.append(.init(line: line, field: field, reason: reason)) }
@@ -90,7 +90,7 @@ struct ImportEvents: AsyncParsableCommand {
             print(try ReportJSON.encode(result))
             return
         }
-        var out = "Read \(file) into \(database.path) in \(Formatting.decimal(result.seconds, places: 2)) s\n"
+        var out = "Read \(file) into \(database.shown) in \(Formatting.decimal(result.seconds, places: 2)) s\n"
         out += "  lines       \(Formatting.count(result.lines))\n"
         out += "  accepted    \(Formatting.count(result.accepted))\n"
         out += "  duplicates  \(Formatting.count(result.duplicates)) (stored before; unchanged)\n"

@@ -32,7 +32,7 @@ struct Keys: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let store = try database.open(create: true)
+            let store = try await database.open(create: true)
             let (key, record) = APIKeys.generate(role: role, label: label, now: Int64(Date().timeIntervalSince1970))
             try await store.saveKey(record)
             if json {
@@ -40,7 +40,7 @@ struct Keys: AsyncParsableCommand {
                 print(try ReportJSON.encode(Created(key: key, id: record.id, role: record.role, label: label)))
             } else {
                 print(key)
-                Terminal.note("created \(role.rawValue) key \(record.id) in \(database.path); it is shown only now, so keep it somewhere safe")
+                Terminal.note("created \(role.rawValue) key \(record.id) in \(database.shown); it is shown only now, so keep it somewhere safe")
             }
         }
     }

@@ -69,7 +69,7 @@ struct Predict: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try database.open(create: false)
+        let store = try await database.open(create: false)
         guard let table = try await store.loadTransactions() else { throw ValidationError("the database holds no orders yet.") }
         let calendar = StoreCalendar(identifier: try await store.setting("timezone") ?? "UTC") ?? .utc
         let model = try await ModelLoader.latestOrFit(store: store, table: table, calendar: calendar)
@@ -107,7 +107,7 @@ struct Predict: AsyncParsableCommand {
 /// Finding the model to score with, and scoring.
 enum ModelLoader {
     /// The latest saved model, or a BG/NBD fit on the whole history (saved) when there is none.
-    static func latestOrFit(store: SQLiteOrderStore, table: TransactionTable, calendar: StoreCalendar) async throws -> FittedModel {
+    static func latestOrFit(store: any OrderStore, table: TransactionTable, calendar: StoreCalendar) async throws -> FittedModel {
         if let (model, _) = try await store.latestModel() { return model }
         Terminal.note("no fitted model in the database yet: fitting BG/NBD and Gamma-Gamma on the whole history (perennial fit chooses others)")
         let end = calendar.date(of: table.orderTime.max() ?? 0)
@@ -140,7 +140,7 @@ struct Predictions {
 extension ModelLoader {
     /// The saved model's predictions, when the database has one; `nil` otherwise.
     static func predictions(database: DatabaseOptions, table: TransactionTable, storeTimeZone: String?) async throws -> Predictions? {
-        let store = try database.open(create: false)
+        let store = try await database.open(create: false)
         guard let (model, _) = try await store.latestModel() else { return nil }
         let calendar = StoreCalendar(identifier: storeTimeZone ?? "UTC") ?? .utc
         let scored = StorePredictions(model: model, table: table, calendar: calendar, end: calendar.date(of: table.orderTime.max() ?? 0))

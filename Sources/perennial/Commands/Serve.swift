@@ -27,7 +27,7 @@ struct Serve: AsyncParsableCommand {
               curl -H "Authorization: Bearer $KEY" http://127.0.0.1:8080/v1/customers/12347
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The SQLite database file (PERENNIAL_DATABASE; default perennial.db).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The SQLite database file or a PostgreSQL URL postgres://user:password@host:port/database (PERENNIAL_DATABASE; default perennial.db).", valueName: "path|url"))
     var db: String?
 
     @Option(help: ArgumentHelp("A JSON config file (PERENNIAL_CONFIG).", valueName: "file"))
@@ -80,8 +80,8 @@ struct Serve: AsyncParsableCommand {
         let settings = try settings()
         var logger = Logger(label: "perennial")
         logger.logLevel = Logger.Level(rawValue: settings.logLevel) ?? .info
-        let database = settings.database
-        let store = try SQLiteOrderStore(path: database, durable: true)
+        let database = StoreLocation.display(settings.database)
+        let store = try await StoreLocation.open(settings.database, durable: true)
         let index = ProfileIndex(store: store)
         let app = await PerennialApplication.make(index: index, configuration: settings.configuration, logger: logger)
         let result = try await index.refresh()

@@ -4,20 +4,26 @@ import PerennialCore
 import PerennialIngestion
 import PerennialStorage
 
-/// `--db`: where the SQLite file is.
+/// `--db`: the SQLite file, or the PostgreSQL server's `postgres://` URL.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The SQLite database file (default: $PERENNIAL_DATABASE, else perennial.db).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The SQLite database file, or a PostgreSQL URL postgres://user:password@host:port/database (default: $PERENNIAL_DATABASE, else perennial.db).", valueName: "path|url"))
     var db: String?
 
-    /// The path in force.
+    /// The location in force: a file path or a URL.
     var path: String { db ?? ProcessInfo.processInfo.environment["PERENNIAL_DATABASE"] ?? "perennial.db" }
 
-    /// Opens the store, creating the file when `create` is set; `durable` commits with a full sync.
-    func open(create: Bool, durable: Bool = false) throws -> SQLiteOrderStore {
-        if !create && !FileManager.default.fileExists(atPath: path) {
+    /// The location as messages show it (a URL's password hidden).
+    var shown: String { StoreLocation.display(path) }
+
+    /// Whether the store exists already (a PostgreSQL server is assumed to).
+    var exists: Bool { StoreLocation.isPostgres(path) || FileManager.default.fileExists(atPath: path) }
+
+    /// Opens the store, creating a SQLite file when `create` is set; `durable` commits with a full sync.
+    func open(create: Bool, durable: Bool = false) async throws -> any PerennialStore {
+        if !create && !exists {
             throw ValidationError("no database at '\(path)'. Import orders first (perennial import orders FILE --format …), pass --db PATH, or analyze a file directly (perennial analyze FILE --format …).")
         }
-        return try SQLiteOrderStore(path: path, durable: durable)
+        return try await StoreLocation.open(path, durable: durable)
     }
 }
 

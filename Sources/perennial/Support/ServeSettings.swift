@@ -17,7 +17,7 @@ struct ServeSettings: Equatable {
 
     /// Every key: config-file name, environment variable, what it sets.
     static let keys: [(file: String, environment: String, meaning: String)] = [
-        ("database", "PERENNIAL_DATABASE", "the SQLite file"),
+        ("database", "PERENNIAL_DATABASE", "the SQLite file or postgres:// URL"),
         ("host", "PERENNIAL_HOST", "the address to listen on"),
         ("port", "PERENNIAL_PORT", "the port to listen on"),
         ("refresh_every", "PERENNIAL_REFRESH_EVERY", "span between whole-store refreshes (30s, 10m, 1h; 0 = off)"),

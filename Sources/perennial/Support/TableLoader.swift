@@ -28,11 +28,11 @@ enum TableLoader {
             return LoadedTable(table: table, storeTimeZone: nil,
                                origin: "\(file): \(Formatting.count(summary.rowsRead)) rows, \(Formatting.count(table.orderCount)) orders", fileSummary: summary)
         }
-        let store = try database.open(create: false)
+        let store = try await database.open(create: false)
         guard let table = try await store.loadTransactions() else {
-            throw ValidationError("the database '\(database.path)' holds no orders yet. Import some: perennial import orders FILE --format online-retail|cdnow|generic")
+            throw ValidationError("the database '\(database.shown)' holds no orders yet. Import some: perennial import orders FILE --format online-retail|cdnow|generic")
         }
         return LoadedTable(table: table, storeTimeZone: try await store.setting("timezone"),
-                           origin: "\(database.path): \(Formatting.count(table.orderCount)) orders", fileSummary: nil)
+                           origin: "\(database.shown): \(Formatting.count(table.orderCount)) orders", fileSummary: nil)
     }
 }
