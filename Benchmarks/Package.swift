@@ -17,6 +17,14 @@ let package = Package(
             path: "Sources/perennial-bench"
         ),
         .executableTarget(
+            name: "perennial-bench-ingest",
+            dependencies: [
+                .product(name: "PerennialCore", package: "Perennial"),
+                .product(name: "PerennialStorage", package: "Perennial"),
+            ],
+            path: "Sources/perennial-bench-ingest"
+        ),
+        .executableTarget(
             name: "perennial-bench-server",
             dependencies: [
                 .product(name: "PerennialServer", package: "Perennial"),

@@ -125,7 +125,8 @@ public actor ProfileIndex {
         Task { await self.drain() }
     }
 
-    /// Applies pending updates until none is left.
+    /// Applies pending updates until none is left: each round reads the orders of every customer that
+    /// needs them in one call, then recomputes those customers.
     private func drain() async {
         defer { draining = false }
         while !pending.isEmpty {
@@ -133,13 +134,23 @@ public actor ProfileIndex {
             let since = pendingSince
             pending = [:]
             pendingSince = [:]
-            for (id, ordersChanged) in batch {
-                do {
-                    try await update(id, ordersChanged: ordersChanged)
-                } catch {
-                    // The next refresh recomputes the customer from the database.
-                    continue
-                }
+            guard snapshot != nil else { continue }
+            // Customers whose orders did not change need nothing unless they are new.
+            let changed = batch.filter { $0.value || snapshot?.positions[$0.key] == nil }.map(\.key)
+            let facts: [String: [OrderFact]]
+            do {
+                facts = try await store.orderFacts(ofCustomers: changed)
+            } catch {
+                // The next refresh recomputes these customers from the database.
+                continue
+            }
+            for id in changed {
+                let orders = (facts[id] ?? []).map { ($0.placedAt, $0.kind, $0.amountMinor) }
+                snapshot?.update(customer: id, orders: orders, followLatest: options.asOf == nil)
+                // A read between the event's commit and this update may have cached the old profile.
+                encoded[id] = nil
+            }
+            for id in batch.keys {
                 if refreshing { touchedDuringRefresh.insert(id) }
                 if let start = since[id], let lagObserver { lagObserver(seconds(since: start)) }
             }
@@ -151,15 +162,6 @@ public actor ProfileIndex {
         while draining || !pending.isEmpty {
             try? await Task.sleep(for: .milliseconds(1))
         }
-    }
-
-    private func update(_ id: String, ordersChanged: Bool) async throws {
-        guard self.snapshot != nil else { return }
-        if !ordersChanged && self.snapshot?.positions[id] != nil { return }
-        let facts = try await store.orderFacts(ofCustomer: id)
-        snapshot?.update(customer: id, orders: facts.map { ($0.placedAt, $0.kind, $0.amountMinor) }, followLatest: options.asOf == nil)
-        // A read between the event's commit and this update may have cached the old profile.
-        encoded[id] = nil
     }
 
     // MARK: Reads

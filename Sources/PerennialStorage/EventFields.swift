@@ -86,6 +86,8 @@ struct JSONObjectWriter {
 
     mutating func raw(_ key: String, _ json: String) {
         if !body.isEmpty { body += "," }
-        body += JSONText.quoted(key) + ":" + json
+        JSONText.quote(key, into: &body)
+        body += ":"
+        body += json
     }
 }

@@ -8,11 +8,18 @@ public protocol EventStore: Sendable {
     func record(_ events: [CustomerEvent], receivedAt: Int64) async throws -> EventWriteReport
     /// A customer's latest events, newest first.
     func recentEvents(ofCustomer id: String, limit: Int) async throws -> [StoredEvent]
-    /// A customer's orders of every kind (instant, kind, amount), oldest first: what a live profile
-    /// update reads.
-    func orderFacts(ofCustomer id: String) async throws -> [OrderFact]
+    /// Customers' orders of every kind (instant, kind, amount), oldest first, by customer (customers
+    /// without orders are absent): what the live profile updates after a batch read.
+    func orderFacts(ofCustomers ids: [String]) async throws -> [String: [OrderFact]]
     /// A customer's tags (set by campaigns), sorted.
     func tags(ofCustomer id: String) async throws -> [String]
+}
+
+extension EventStore {
+    /// One customer's orders of every kind (instant, kind, amount), oldest first.
+    public func orderFacts(ofCustomer id: String) async throws -> [OrderFact] {
+        try await orderFacts(ofCustomers: [id])[id] ?? []
+    }
 }
 
 /// What the store does to each event of a batch.

@@ -1,7 +1,7 @@
 // The server of `perennial serve` with one more route, `GET /hello` ("Hello, world!"), so wrk can
 // measure the API beside Hummingbird's floor in the same process and run.
 //
-//   perennial-bench-server DATABASE PORT
+//   perennial-bench-server DATABASE PORT        (DATABASE: a SQLite file or a postgres:// URL)
 //
 // Keys and settings are as for `perennial serve` (the database must hold keys; the benchmark script
 // creates them); refreshes are off so they do not disturb the timing. Logging is at warning: one line
@@ -17,7 +17,7 @@ guard arguments.count == 3, let port = Int(arguments[2]) else {
     FileHandle.standardError.write(Data("usage: perennial-bench-server DATABASE PORT\n".utf8))
     exit(2)
 }
-let store = try SQLiteOrderStore(path: arguments[1], durable: true)
+let store = try await StoreLocation.open(arguments[1], durable: true)
 let index = ProfileIndex(store: store)
 var configuration = ServerConfiguration()
 configuration.port = port

@@ -3,6 +3,12 @@ public enum JSONText {
     /// Appends `text` as a JSON string literal (quotes, backslashes and control characters escaped).
     public static func quote(_ text: String, into out: inout String) {
         out += "\""
+        // Most values (ids, skus, currencies) need no escape: copy them whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -106,5 +106,9 @@ enum Migrations {
             revoked_at INTEGER
         );
         """),
+        (4, "an index that answers a customer's order facts without reading the table", """
+        CREATE INDEX orders_facts ON orders (customer_id, placed_at, order_id, kind, amount_minor);
+        DROP INDEX orders_by_customer;
+        """),
     ]
 }

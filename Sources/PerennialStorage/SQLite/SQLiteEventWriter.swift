@@ -1,8 +1,8 @@
 import PerennialCore
 
-/// Writes batches of events into a SQLite file: one transaction a batch, prepared statements kept
-/// between batches. Reads what the batch needs, lets ``EventBatchPlan`` decide, then writes its rows.
-/// Used only under the store's write lock.
+/// Writes batches of events into a SQLite file with prepared statements kept between batches: reads
+/// what a batch needs, lets ``EventBatchPlan`` decide, then writes its rows. Used only on the commit
+/// thread of ``SQLiteGroupCommit``, inside its transaction.
 final class SQLiteEventWriter {
     private let database: SQLiteDatabase
     private let eventExists, linksOfValue, orderByID, linesOfOrder, readSetting: SQLiteStatement
@@ -42,13 +42,11 @@ final class SQLiteEventWriter {
         writeSetting = try database.prepare("INSERT OR IGNORE INTO settings (key, value) VALUES ('currency', ?)")
     }
 
-    /// Writes a batch in one transaction.
+    /// Writes a batch inside the caller's transaction (see ``SQLiteGroupCommit``).
     func record(_ events: [CustomerEvent], receivedAt: Int64) throws -> EventWriteReport {
-        try database.transaction {
-            let plan = EventBatchPlan(events, receivedAt: receivedAt, facts: try facts(for: EventBatchKeys(events)))
-            try write(plan)
-            return plan.report
-        }
+        let plan = EventBatchPlan(events, receivedAt: receivedAt, facts: try facts(for: EventBatchKeys(events)))
+        try write(plan)
+        return plan.report
     }
 
     private func facts(for keys: EventBatchKeys) throws -> StoredEventFacts {

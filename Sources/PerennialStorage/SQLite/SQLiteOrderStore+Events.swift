@@ -1,9 +1,10 @@
 import PerennialCore
 
 extension SQLiteOrderStore: EventStore {
-    /// Stores a batch of events in one transaction (see ``EventStore/record(_:receivedAt:)``).
+    /// Stores a batch of events in one transaction, shared with the batches that arrive at the same
+    /// time (see ``EventStore/record(_:receivedAt:)`` and ``SQLiteGroupCommit``).
     public func record(_ events: [CustomerEvent], receivedAt: Int64) async throws -> EventWriteReport {
-        try withEventWriter { try $0.record(events, receivedAt: receivedAt) }
+        try await groupCommit.record(events, receivedAt: receivedAt)
     }
 
     /// A customer's latest events, newest first.
@@ -21,16 +22,22 @@ extension SQLiteOrderStore: EventStore {
         return events
     }
 
-    /// A customer's orders reduced to instant, kind and amount, oldest first.
-    public func orderFacts(ofCustomer id: String) async throws -> [OrderFact] {
-        let statement = try database.prepare("SELECT placed_at, kind, amount_minor FROM orders WHERE customer_id = ? ORDER BY placed_at, order_id")
-        statement.bind(1, id)
-        var facts: [OrderFact] = []
-        while try statement.step() {
-            facts.append(OrderFact(placedAt: statement.int64(0), kind: OrderKind(rawValue: UInt8(statement.int64(1))) ?? .purchase,
-                                   amountMinor: statement.int64(2)))
+    /// Several customers' orders reduced to instant, kind and amount, oldest first, by customer.
+    public func orderFacts(ofCustomers ids: [String]) async throws -> [String: [OrderFact]] {
+        try withFactsStatement { statement in
+            var facts: [String: [OrderFact]] = [:]
+            for id in ids {
+                statement.reset()
+                statement.bind(1, id)
+                while try statement.step() {
+                    facts[id, default: []].append(OrderFact(placedAt: statement.int64(0), kind: OrderKind(rawValue: UInt8(statement.int64(1))) ?? .purchase,
+                                                            amountMinor: statement.int64(2)))
+                }
+            }
+            // A statement left mid-read would hold the read snapshot open.
+            statement.reset()
+            return facts
         }
-        return facts
     }
 
     /// A customer's tags, sorted.
