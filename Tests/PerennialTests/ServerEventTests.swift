@@ -173,9 +173,10 @@ import Testing
         }
     }
 
-    @Test("malformed bodies get documented errors and store nothing: truncated JSON, wrong shape, wrong type, 10 MB, too many events")
-    func malformed() async throws {
-        let server = try await Self.handServer()
+    @Test("malformed bodies get documented errors and store nothing: truncated JSON, wrong shape, wrong type, 10 MB, too many events",
+          arguments: StoreBackend.allCases)
+    func malformed(backend: StoreBackend) async throws {
+        guard let server = try await Self.handServer(on: backend) else { return }
         try await ServerTests.app(server).test(.live) { client in
             let (truncated, error) = try await Self.post(client, #"{"events": [{"event_id": "t-1", "type": "signup", "customer_id": "9", "timestamp": "2024-06-30T10:00:00Z"}, {"event_id": "#, key: server.admin)
             #expect(truncated == .badRequest)
