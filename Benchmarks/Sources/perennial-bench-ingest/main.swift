@@ -45,9 +45,21 @@ for number in 0..<batches {
     totalRates.append(Double(size) / (done - start).seconds)
 }
 
+// Four batches at a time, as four concurrent requests would send them (SQLite commits them together).
+var concurrentRates: [Double] = []
+for round in 0..<(batches / 4) {
+    let group = (0..<4).map { batch(10_000 + round * 4 + $0) }
+    let start = clock.now
+    try await withThrowingTaskGroup(of: Void.self) { tasks in
+        for events in group { tasks.addTask { _ = try await store.record(events, receivedAt: 1_323_432_000) } }
+        try await tasks.waitForAll()
+    }
+    concurrentRates.append(Double(4 * size) / (clock.now - start).seconds)
+}
+
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-print("record: median \(Int(median(recordRates))) events/s; record + profile reads: median \(Int(median(totalRates))) events/s (\(batches) batches of \(size))")
+print("record: median \(Int(median(recordRates))) events/s; record + profile reads: median \(Int(median(totalRates))) events/s (\(batches) batches of \(size)); record, 4 batches at once: median \(Int(median(concurrentRates))) events/s")

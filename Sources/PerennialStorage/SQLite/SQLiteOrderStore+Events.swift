@@ -9,7 +9,7 @@ extension SQLiteOrderStore: EventStore {
 
     /// A customer's latest events, newest first.
     public func recentEvents(ofCustomer id: String, limit: Int) async throws -> [StoredEvent] {
-        let statement = try database.prepare("""
+        let statement = try reader.prepare("""
             SELECT event_id, type, occurred_at, body FROM events WHERE customer_id = ? ORDER BY occurred_at DESC, rowid DESC LIMIT ?
             """)
         statement.bind(1, id)
@@ -42,7 +42,7 @@ extension SQLiteOrderStore: EventStore {
 
     /// A customer's tags, sorted.
     public func tags(ofCustomer id: String) async throws -> [String] {
-        let statement = try database.prepare("SELECT tag FROM customer_tags WHERE customer_id = ? ORDER BY tag")
+        let statement = try reader.prepare("SELECT tag FROM customer_tags WHERE customer_id = ? ORDER BY tag")
         statement.bind(1, id)
         var tags: [String] = []
         while try statement.step() { tags.append(statement.string(0) ?? "") }
@@ -51,7 +51,7 @@ extension SQLiteOrderStore: EventStore {
 
     /// The number of stored events.
     func eventCount() throws -> Int {
-        let statement = try database.prepare("SELECT COUNT(*) FROM events")
+        let statement = try reader.prepare("SELECT COUNT(*) FROM events")
         _ = try statement.step()
         return Int(statement.int64(0))
     }

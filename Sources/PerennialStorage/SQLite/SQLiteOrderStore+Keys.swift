@@ -13,14 +13,14 @@ extension SQLiteOrderStore: APIKeyStore {
 
     /// A key by id.
     public func key(id: String) async throws -> StoredAPIKey? {
-        let statement = try database.prepare("SELECT key_id, role, label, key_hash, created_at, revoked_at FROM api_keys WHERE key_id = ?")
+        let statement = try reader.prepare("SELECT key_id, role, label, key_hash, created_at, revoked_at FROM api_keys WHERE key_id = ?")
         statement.bind(1, id)
         return try statement.step() ? Self.key(statement) : nil
     }
 
     /// Every key, oldest first.
     public func keys() async throws -> [StoredAPIKey] {
-        let statement = try database.prepare("SELECT key_id, role, label, key_hash, created_at, revoked_at FROM api_keys ORDER BY created_at, key_id")
+        let statement = try reader.prepare("SELECT key_id, role, label, key_hash, created_at, revoked_at FROM api_keys ORDER BY created_at, key_id")
         var keys: [StoredAPIKey] = []
         while try statement.step() { keys.append(Self.key(statement)) }
         return keys

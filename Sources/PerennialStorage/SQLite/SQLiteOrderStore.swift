@@ -9,10 +9,14 @@ import PerennialModels
 /// let table = try await store.loadTransactions()
 /// ```
 ///
-/// One connection serves every task: SQLite serialises the calls, and event batches are written by
-/// one commit thread (``SQLiteGroupCommit``).
+/// Two connections serve every task: one writes (event batches on one commit thread,
+/// ``SQLiteGroupCommit``), one reads; SQLite serialises the calls on each.
 public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
+    /// The connection that writes (imports, event batches, settings, keys, model fits).
     let database: SQLiteDatabase
+    /// A second connection for reads, so that live updates and API reads run beside a commit (WAL
+    /// lets readers and the writer proceed at once); it sees every committed write.
+    let reader: SQLiteDatabase
     /// Writes event batches.
     let groupCommit: SQLiteGroupCommit
     /// Guards ``factsStatement``.
@@ -29,6 +33,8 @@ public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
         database = try SQLiteDatabase(path: path)
         groupCommit = SQLiteGroupCommit(database: database)
         try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = \(durable ? "FULL" : "NORMAL"); PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON;")
+        reader = try SQLiteDatabase(path: path)
+        try reader.execute("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA query_only = ON;")
         try migrate()
     }
 
@@ -39,7 +45,7 @@ public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
         if factsStatement == nil {
             // `= +?`: with a plain `= ?` beside the ORDER BY, SQLite's planner looks at the bound value and
             // re-prepares the statement on every bind (measured: one re-prepare per customer).
-            factsStatement = try database.prepare("SELECT placed_at, kind, amount_minor FROM orders WHERE customer_id = +? ORDER BY placed_at, order_id")
+            factsStatement = try reader.prepare("SELECT placed_at, kind, amount_minor FROM orders WHERE customer_id = +? ORDER BY placed_at, order_id")
         }
         return try body(factsStatement!)
     }
@@ -80,9 +86,9 @@ public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
         let stats = try await statistics()
         guard stats.orders > 0 || stats.customers > 0 else { return nil }
         var builder = TransactionTableBuilder(currency: Currency(currencyCode ?? "USD"))
-        let customers = try database.prepare("SELECT customer_id FROM customers ORDER BY rowid")
+        let customers = try reader.prepare("SELECT customer_id FROM customers ORDER BY rowid")
         while try customers.step() { builder.customer(customers.string(0) ?? "") }
-        let orders = try database.prepare("SELECT customer_id, placed_at, kind, amount_minor FROM orders")
+        let orders = try reader.prepare("SELECT customer_id, placed_at, kind, amount_minor FROM orders")
         while try orders.step() {
             builder.appendOrder(customerID: orders.string(0), placedAt: orders.int64(1),
                                 kind: OrderKind(rawValue: UInt8(orders.int64(2))) ?? .purchase, amountMinor: orders.int64(3))
@@ -92,12 +98,12 @@ public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
 
     /// One customer's orders with lines, oldest first.
     public func orders(ofCustomer id: String) async throws -> [Order] {
-        let statement = try database.prepare("""
+        let statement = try reader.prepare("""
             SELECT order_id, placed_at, kind, currency, channel, country FROM orders
             WHERE customer_id = ? ORDER BY placed_at, order_id
             """)
         statement.bind(1, id)
-        let lines = try database.prepare("""
+        let lines = try reader.prepare("""
             SELECT l.sku, COALESCE(l.description, ''), l.quantity, l.unit_price_millis, l.amount_minor, COALESCE(p.is_product, 1)
             FROM order_lines l LEFT JOIN products p ON p.sku = l.sku WHERE l.order_id = ? ORDER BY l.line_no
             """)
@@ -120,7 +126,7 @@ public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
 
     /// The number of orders whose stored total differs from the sum of their lines (0 in a healthy file).
     func ordersWithWrongTotals() throws -> Int {
-        let statement = try database.prepare("""
+        let statement = try reader.prepare("""
             SELECT COUNT(*) FROM orders o
             WHERE o.amount_minor != (SELECT COALESCE(SUM(l.amount_minor), 0) FROM order_lines l WHERE l.order_id = o.order_id)
             """)
@@ -130,14 +136,14 @@ public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
 
     /// Whether a customer id is known.
     public func customerExists(_ id: String) async throws -> Bool {
-        let statement = try database.prepare("SELECT 1 FROM customers WHERE customer_id = ?")
+        let statement = try reader.prepare("SELECT 1 FROM customers WHERE customer_id = ?")
         statement.bind(1, id)
         return try statement.step()
     }
 
     /// Counts of what the file holds.
     public func statistics() async throws -> StoreStatistics {
-        let statement = try database.prepare("""
+        let statement = try reader.prepare("""
             SELECT (SELECT COUNT(*) FROM customers), (SELECT COUNT(*) FROM orders), (SELECT COUNT(*) FROM order_lines),
                    (SELECT COUNT(*) FROM products), (SELECT COUNT(*) FROM imports)
             """)
@@ -153,7 +159,7 @@ public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
 
     /// A store setting, when set.
     public func setting(_ key: String) async throws -> String? {
-        let statement = try database.prepare("SELECT value FROM settings WHERE key = ?")
+        let statement = try reader.prepare("SELECT value FROM settings WHERE key = ?")
         statement.bind(1, key)
         return try statement.step() ? statement.string(0) : nil
     }
@@ -178,7 +184,7 @@ public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
 
     /// The most recently saved model with its holdout report.
     public func latestModelRecord() async throws -> ModelRecord? {
-        let statement = try database.prepare("SELECT fit_json, fitted_at, holdout_json FROM model_fits ORDER BY fit_id DESC LIMIT 1")
+        let statement = try reader.prepare("SELECT fit_json, fitted_at, holdout_json FROM model_fits ORDER BY fit_id DESC LIMIT 1")
         guard try statement.step(), let json = statement.string(0) else { return nil }
         do {
             let model = try JSONDecoder().decode(FittedModel.self, from: Data(json.utf8))
