@@ -29,6 +29,10 @@ public actor ProfileIndex {
     private var details: [String: (events: [StoredEvent], tags: [String])] = [:]
     /// Each served customer's response body, until the customer changes or the store refreshes.
     private var encoded: [String: String] = [:]
+    /// Bumped when a customer's cached reads are dropped (``epoch`` when all are): a read that began
+    /// before, and so may have seen the old profile across a suspension, must not cache what it built.
+    private var versions: [String: Int] = [:]
+    private var epoch = 0
     /// Called with the seconds from an event's commit to its profile update (for metrics).
     private var lagObserver: (@Sendable (Double) -> Void)?
     /// Called with each refresh's result (for metrics).
@@ -83,6 +87,7 @@ public actor ProfileIndex {
         snapshot = fresh
         details = [:]
         encoded = [:]
+        epoch &+= 1
         // Events committed while the table was loading may be missing from it: apply them again.
         for id in touchedDuringRefresh where pending[id] == nil { pending[id] = true }
         if !pending.isEmpty { startDrain() }
@@ -113,8 +118,7 @@ public actor ProfileIndex {
         for (id, ordersChanged) in customers {
             pending[id] = (pending[id] ?? false) || ordersChanged
             if pendingSince[id] == nil { pendingSince[id] = now }
-            details[id] = nil
-            encoded[id] = nil
+            invalidate(id)
         }
         startDrain()
     }
@@ -148,7 +152,7 @@ public actor ProfileIndex {
                 let orders = (facts[id] ?? []).map { ($0.placedAt, $0.kind, $0.amountMinor) }
                 snapshot?.update(customer: id, orders: orders, followLatest: options.asOf == nil)
                 // A read between the event's commit and this update may have cached the old profile.
-                encoded[id] = nil
+                invalidate(id)
             }
             for id in batch.keys {
                 if refreshing { touchedDuringRefresh.insert(id) }
@@ -164,6 +168,14 @@ public actor ProfileIndex {
         }
     }
 
+    private func invalidate(_ id: String) {
+        details[id] = nil
+        encoded[id] = nil
+        versions[id, default: 0] &+= 1
+    }
+
+    private func version(of id: String) -> (epoch: Int, customer: Int) { (epoch, versions[id] ?? 0) }
+
     // MARK: Reads
 
     /// One customer's profile with predictions, tags and latest events; `nil` when unknown.
@@ -173,10 +185,11 @@ public actor ProfileIndex {
         if let cached = details[id] {
             (detail.recentEvents, detail.tags) = cached
         } else {
+            let version = version(of: id)
             let events = try await store.recentEvents(ofCustomer: id, limit: recentEvents)
             let tags = try await store.tags(ofCustomer: id)
             if details.count > 100_000 { details = [:] }
-            details[id] = (events, tags)
+            if version == self.version(of: id) { details[id] = (events, tags) }
             (detail.recentEvents, detail.tags) = (events, tags)
         }
         return detail
@@ -187,10 +200,12 @@ public actor ProfileIndex {
     func customerJSON(_ id: String) async throws -> String? {
         if let body = encoded[id] { return body }
         guard snapshot != nil else { throw APIError.notReady }
+        let version = version(of: id)
         guard let detail = try await customer(id) else { return nil }
         let body = try APIJSON.encode(APIJSON.Customer(detail: detail))
         if encoded.count > 100_000 { encoded = [:] }
-        encoded[id] = body
+        // The profile may have changed while the events were read: then serve this body once, uncached.
+        if version == self.version(of: id) { encoded[id] = body }
         return body
     }
 
