@@ -21,9 +21,9 @@ import Testing
         return await PerennialApplication.make(index: server.index, configuration: configuration)
     }
 
-    @Test("GET /v1/customers/{id} serves the hand-computed profile; health and readiness answer without a key")
-    func profile() async throws {
-        let server = try await ServerEventTests.handServer()
+    @Test("GET /v1/customers/{id} serves the hand-computed profile; health and readiness answer without a key", arguments: StoreBackend.allCases)
+    func profile(backend: StoreBackend) async throws {
+        guard let server = try await ServerEventTests.handServer(on: backend) else { return }
         try await Self.app(server).test(.live) { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
@@ -90,9 +90,9 @@ import Testing
         }
     }
 
-    @Test("role matrix: every route with no key (401), each role (403 where not allowed) and the allowed roles (served)")
-    func roles() async throws {
-        let server = try await ServerEventTests.handServer()
+    @Test("role matrix: every route with no key (401), each role (403 where not allowed) and the allowed roles (served)", arguments: StoreBackend.allCases)
+    func roles(backend: StoreBackend) async throws {
+        guard let server = try await ServerEventTests.handServer(on: backend) else { return }
         try await Self.app(server).test(.live) { client in
             for route in PerennialApplication.routes {
                 let uri = route.path.replacingOccurrences(of: ":id", with: "1001")
