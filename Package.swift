@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "PerennialGenerator", targets: ["PerennialGenerator"]),
         .library(name: "PerennialModels", targets: ["PerennialModels"]),
         .library(name: "PerennialReports", targets: ["PerennialReports"]),
+        .library(name: "PerennialDashboard", targets: ["PerennialDashboard"]),
         .library(name: "PerennialServer", targets: ["PerennialServer"]),
     ],
     dependencies: [
@@ -49,9 +50,14 @@ let package = Package(
         ),
         .target(name: "PerennialReports", dependencies: ["PerennialCore", "PerennialModels"]),
         .target(
+            name: "PerennialDashboard",
+            dependencies: ["PerennialCore", "PerennialModels", "PerennialReports"],
+            resources: [.embedInCode("Resources/en.json"), .embedInCode("Resources/zh_Hans.json")]
+        ),
+        .target(
             name: "PerennialServer",
             dependencies: [
-                "PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialModels", "PerennialReports",
+                "PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialModels", "PerennialReports", "PerennialDashboard",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -65,7 +71,7 @@ let package = Package(
             name: "perennial",
             dependencies: [
                 "PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialGenerator", "PerennialModels",
-                "PerennialReports", "PerennialServer",
+                "PerennialReports", "PerennialDashboard", "PerennialServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -77,7 +83,7 @@ let package = Package(
         .testTarget(
             name: "PerennialTests",
             dependencies: ["PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialGenerator", "PerennialModels",
-                           "PerennialReports", "PerennialServer", "PerennialTestSupport",
+                           "PerennialReports", "PerennialDashboard", "PerennialServer", "PerennialTestSupport",
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types")],
             resources: [.copy("Fixtures")]

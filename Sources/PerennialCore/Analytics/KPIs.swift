@@ -53,6 +53,15 @@ public struct MonthlyFigures: Sendable, Hashable, Codable {
     public var orders: Int
     /// Net revenue of all orders, in minor units.
     public var revenueMinor: Int64
+
+    /// A month's figures.
+    public init(month: String, newCustomers: Int, activeCustomers: Int, orders: Int, revenueMinor: Int64) {
+        self.month = month
+        self.newCustomers = newCustomers
+        self.activeCustomers = activeCustomers
+        self.orders = orders
+        self.revenueMinor = revenueMinor
+    }
 }
 
 /// Customers and revenue of one group (a stage or a segment).

@@ -1,0 +1,69 @@
+import PerennialCore
+import PerennialModels
+
+/// Renders the dashboard: each page of the server, the sign-in page, and the one-file report.
+/// Values in, HTML out; the server and the `report` command do the I/O.
+public struct Dashboard: Sendable {
+    public var input: DashboardInput
+    public var language: Language
+    public var links: DashboardLinks
+
+    public init(input: DashboardInput, language: Language, links: DashboardLinks = .server) {
+        self.input = input
+        self.language = language
+        self.links = links
+    }
+
+    var l: Localizer { Localizer(language) }
+
+    private var subtitle: String {
+        let asOf = input.report.asOf
+        return l.format("common.as_of", l.dateTime(asOf, input.calendar), input.calendar.identifier, l.count(input.report.profiles.count))
+    }
+
+    /// A page of the server. `query` holds the page's parameters (`month`, `period`, `stage`, …).
+    public func page(_ page: DashboardPage, query: [String: String] = [:], cohorts: CohortMatrix? = nil, signOut: Bool = true) -> String {
+        Layout.page(page, title: l["page.\(page.rawValue)"], content: content(page, query: query, cohorts: cohorts), l: l, links: links,
+                    subtitle: subtitle, signOut: signOut)
+    }
+
+    private func content(_ page: DashboardPage, query: [String: String], cohorts: CohortMatrix?) -> String {
+        switch page {
+        case .overview: OverviewPage(input: input, l: l, links: links).content()
+        case .lifecycle: LifecyclePage(input: input, l: l, links: links, month: query["month"]).content()
+        case .rfm: RFMPage(input: input, l: l, links: links).content()
+        case .cohorts: CohortsPage(matrix: cohorts ?? input.report.cohorts, l: l, links: links).content()
+        case .predictions: PredictionsPage(input: input, l: l, links: links).content()
+        case .segments: SegmentsPage(input: input, l: l, links: links, filter: CustomerFilter(query: query)).content()
+        case .customer: ""
+        }
+    }
+
+    /// The page of one customer (at `position` in the report's profiles).
+    public func customer(at position: Int, orders: [LiveProfile.OrderRow], entries: [TimelineEntry], tags: [String],
+                         boundaries: RFMBoundaries) -> String {
+        let id = input.report.profiles[position].customerID
+        let content = CustomerPage(input: input, l: l, position: position, orders: orders, entries: entries, tags: tags, boundaries: boundaries).content()
+        return Layout.page(.customer, title: l.format("page.customer", id), content: content, l: l, links: links, subtitle: subtitle, signOut: true)
+    }
+
+    /// The sign-in page, with an error from a failed attempt; `next` is where to go after.
+    public func signIn(error: String? = nil, next: String = "/") -> String {
+        SignInPage.html(l, error: error, next: next)
+    }
+
+    /// Every view in one self-contained HTML file: no links out, no scripts, no external resources.
+    public func report() -> String {
+        var dashboard = self
+        dashboard.links = .report
+        var body = "<header><div class=\"brand\">Perennial</div><nav aria-label=\"\(HTML.escape(l["nav.label"]))\"><ul>"
+        let pages = DashboardPage.navigation
+        for page in pages { body += "<li><a href=\"#\(page.rawValue)\">\(HTML.escape(l["nav.\(page.rawValue)"]))</a></li>" }
+        body += "</ul></nav></header><main><h1>\(HTML.escape(l["report.title"]))</h1><p class=\"subtitle\">\(HTML.escape(subtitle))</p>"
+        for page in pages {
+            body += "<section id=\"\(page.rawValue)\"><h1>\(HTML.escape(l["page.\(page.rawValue)"]))</h1>\(dashboard.content(page, query: [:], cohorts: nil))</section>"
+        }
+        body += "</main>" + Layout.footer(l)
+        return Layout.document(title: "\(l["report.title"]) · Perennial", language: language, body: body)
+    }
+}

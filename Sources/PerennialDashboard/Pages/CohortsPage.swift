@@ -1,0 +1,41 @@
+import PerennialCore
+
+/// `/cohorts`: the retention heatmap of the latest cohorts, by month or by week.
+struct CohortsPage {
+    var matrix: CohortMatrix
+    var l: Localizer
+    var links: DashboardLinks
+    /// How many cohorts and periods after acquisition to show.
+    var shown = 12
+
+    func content() -> String {
+        let weekly = matrix.period == .week
+        var out = ""
+        if !links.standalone {
+            let month = weekly ? "<a href=\"/cohorts?period=month\">\(HTML.escape(l["cohorts.monthly"]))</a>" : "<strong>\(HTML.escape(l["cohorts.monthly"]))</strong>"
+            let week = weekly ? "<strong>\(HTML.escape(l["cohorts.weekly"]))</strong>" : "<a href=\"/cohorts?period=week\">\(HTML.escape(l["cohorts.weekly"]))</a>"
+            out += "<p>\(month) · \(week)</p>"
+        }
+        let rows = Array(matrix.rows.suffix(shown))
+        guard !rows.isEmpty else { return out + "<p class=\"note\">\(HTML.escape(l["common.no_orders"]))</p>" }
+        let columns = min(shown, rows.map(\.retained.count).max() ?? 0)
+        let cohortName = { (row: CohortMatrix.Row) in weekly ? row.cohort : l.month(row.cohort) }
+        let cells = rows.map { row in
+            (0..<columns).map { k -> Heatmap.Cell in
+                guard k < row.retained.count else { return Heatmap.Cell(intensity: nil, text: "", tooltip: "") }
+                let rate = row.retention[k]
+                return Heatmap.Cell(intensity: rate, text: l.percent(rate),
+                                    tooltip: l.format("cohorts.cell", cohortName(row), "\(k)", l.count(row.retained[k]), l.count(row.size), l.percent(rate)))
+            }
+        }
+        let title = l[weekly ? "cohorts.title_weekly" : "cohorts.title_monthly"]
+        let heatmap = Heatmap(rowLabels: rows.map { "\(cohortName($0)) (\(l.count($0.size)))" }, columnLabels: (0..<columns).map { "+\($0)" }, cells: cells,
+                              rowTitle: l["cohorts.row_axis"], columnTitle: l[weekly ? "cohorts.column_axis_weeks" : "cohorts.column_axis_months"],
+                              label: title, cellWidth: 54, labelWidth: 150)
+        let tableRows = rows.map { row in [cohortName(row), l.count(row.size)] + (0..<columns).map { $0 < row.retained.count ? l.percent(row.retention[$0]) : "" } }
+        out += Figure(title: title, svg: heatmap.svg(), legend: [(l["cohorts.legend"], Palette.sequential(0.8), false)],
+                      table: ([l["cohorts.row_axis"], l["cohorts.size"]] + (0..<columns).map { "+\($0)" }, tableRows), dataLabel: l["chart.data"]).render()
+        out += "<p class=\"note\">\(HTML.escape(l["cohorts.note"]))</p>"
+        return out
+    }
+}
