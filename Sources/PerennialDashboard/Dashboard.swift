@@ -1,3 +1,4 @@
+import Foundation
 import PerennialCore
 import PerennialModels
 
@@ -21,10 +22,12 @@ public struct Dashboard: Sendable {
         return l.format("common.as_of", l.dateTime(asOf, input.calendar), input.calendar.identifier, l.count(input.report.profiles.count))
     }
 
-    /// A page of the server. `query` holds the page's parameters (`month`, `period`, `stage`, …).
-    public func page(_ page: DashboardPage, query: [String: String] = [:], cohorts: CohortMatrix? = nil, signOut: Bool = true) -> String {
-        Layout.page(page, title: l["page.\(page.rawValue)"], content: content(page, query: query, cohorts: cohorts), l: l, links: links,
-                    subtitle: subtitle, signOut: signOut)
+    /// A page of the server. `query` holds the page's parameters (`month`, `period`, `stage`, …);
+    /// `notice` is a message shown above the content (an unknown customer).
+    public func page(_ page: DashboardPage, query: [String: String] = [:], cohorts: CohortMatrix? = nil, signOut: Bool = true,
+                     notice: String? = nil) -> String {
+        let content = (notice.map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "") + content(page, query: query, cohorts: cohorts)
+        return Layout.page(page, title: l["page.\(page.rawValue)"], content: content, l: l, links: links, subtitle: subtitle, signOut: signOut)
     }
 
     private func content(_ page: DashboardPage, query: [String: String], cohorts: CohortMatrix?) -> String {
@@ -48,8 +51,15 @@ public struct Dashboard: Sendable {
     }
 
     /// The sign-in page, with an error from a failed attempt; `next` is where to go after.
-    public func signIn(error: String? = nil, next: String = "/") -> String {
-        SignInPage.html(l, error: error, next: next)
+    public static func signIn(language: Language, error: String? = nil, next: String = "/") -> String {
+        SignInPage.html(Localizer(language), error: error, next: next)
+    }
+
+    /// A minimal page that reloads itself every two seconds while the profiles load.
+    public static func loading(language: Language) -> String {
+        let l = Localizer(language)
+        return Layout.document(title: "Perennial", language: language, body: "<main><h1>Perennial</h1><p>\(HTML.escape(l["common.loading"]))</p></main>")
+            .replacingOccurrences(of: "<title>", with: "<meta http-equiv=\"refresh\" content=\"2\"/><title>")
     }
 
     /// Every view in one self-contained HTML file: no links out, no scripts, no external resources.

@@ -108,8 +108,8 @@ enum Layout {
     .tile.red{border-left-color:#D55E00}.tile.amber{border-left-color:#E69F00}.tile.green{border-left-color:#009E73}.tile.none{border-left-color:#8C8C8C}\
     .state{font-size:.85rem}.state.red{color:#a33f00}.state.amber{color:#7a5500}.state.green{color:#00664b}.state.none{color:var(--muted)}\
     .spark{width:100%;height:32px}.chart{background:var(--card);border:1px solid var(--line);border-radius:6px;margin:0 0 1rem;padding:.6rem .8rem}\
-    .chart figcaption{font-weight:600;margin-bottom:.3rem}.plot{width:100%;height:auto;max-width:900px;display:block}\
-    .plot text{font-size:12px;fill:var(--ink)}.plot .axis-title{font-size:12px;font-weight:600}.plot .cell{font-size:11px}\
+    .chart figcaption{font-weight:600;margin-bottom:.3rem}.plot{max-width:100%;height:auto;display:block}\
+    .plot text{font-size:12px;fill:var(--ink)}.plot .axis-title{font-size:12px;font-weight:600}.plot .cell{font-size:11px}.plot text.light{fill:#fff}\
     .plot .grid{stroke:#e6eaef}.plot .axis{stroke:#8c959f}\
     .legend{display:flex;flex-wrap:wrap;gap:.3rem 1rem;list-style:none;padding:0;margin:.3rem 0}.swatch{display:inline-block;width:14px;height:10px;margin-right:.35rem;vertical-align:middle}\
     .scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;background:var(--card)}th,td{padding:.3rem .5rem;border-bottom:1px solid var(--line);text-align:left}\

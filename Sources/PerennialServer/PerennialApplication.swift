@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import PerennialDashboard
 import PerennialReports
 
 /// Who may call a route.
@@ -63,8 +64,11 @@ public enum PerennialApplication {
     typealias Handler = @Sendable (Request, BasicRequestContext) async throws -> Response
 
     /// The router with every route of ``routes``, its guard and the error middleware.
+    ///
+    /// Beside the API it serves the dashboard's pages (``DashboardRoutes``), signing sessions with
+    /// `sessions` (a secret of this process when `nil`: sessions then end with it).
     public static func router(index: ProfileIndex, configuration: ServerConfiguration = ServerConfiguration(),
-                              metrics: ServerMetrics = ServerMetrics()) -> Router<BasicRequestContext> {
+                              metrics: ServerMetrics = ServerMetrics(), sessions: DashboardSessions? = nil) -> Router<BasicRequestContext> {
         let router = Router()
         router.middlewares.add(RequestMiddleware(metrics: metrics))
         router.middlewares.add(APIErrorMiddleware())
@@ -102,6 +106,8 @@ public enum PerennialApplication {
             guard let handler = handlers["\(route.method) \(route.path)"] else { preconditionFailure("no handler for \(route.method) \(route.path)") }
             groups[route.access]!.on(RouterPath(route.path), method: route.method, use: handler)
         }
+        DashboardRoutes(index: index, authenticator: authenticator, sessions: sessions ?? DashboardSessions(secret: APIKeys.randomToken(bytes: 32)),
+                        requireKeys: configuration.requireKeys).register(on: router)
         return router
     }
 
@@ -114,7 +120,9 @@ public enum PerennialApplication {
             metrics.refreshDuration.record(result.seconds)
             metrics.customers.set(Double(result.customers))
         })
-        var app = Application(router: router(index: index, configuration: configuration, metrics: metrics),
+        await index.setThresholds(configuration.thresholds)
+        let sessions = try? await DashboardSessions.load(from: index.store)
+        var app = Application(router: router(index: index, configuration: configuration, metrics: metrics, sessions: sessions),
                               configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "perennial"),
                               logger: logger)
         if configuration.refreshSeconds > 0 {

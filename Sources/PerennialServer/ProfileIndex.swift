@@ -1,5 +1,6 @@
 import Foundation
 import PerennialCore
+import PerennialDashboard
 import PerennialModels
 import PerennialReports
 import PerennialStorage
@@ -37,12 +38,17 @@ public actor ProfileIndex {
     private var lagObserver: (@Sendable (Double) -> Void)?
     /// Called with each refresh's result (for metrics).
     private var refreshObserver: (@Sendable (RefreshResult) -> Void)?
+    /// The dashboard's KPI thresholds.
+    public private(set) var thresholds: [KPIThreshold] = KPIThreshold.defaults
 
     /// An index over a store; empty until ``refresh(refit:)``.
     public init(store: any ServerStore, options: AnalysisOptions = AnalysisOptions()) {
         self.store = store
         self.options = options
     }
+
+    /// Sets the dashboard's KPI thresholds.
+    public func setThresholds(_ rules: [KPIThreshold]) { thresholds = rules }
 
     /// Sets the observers of profile update lag and of refreshes.
     public func observe(lag: @escaping @Sendable (Double) -> Void, refresh: @escaping @Sendable (RefreshResult) -> Void) {
@@ -234,6 +240,8 @@ struct Snapshot: Sendable {
     var calendar: StoreCalendar
     var model: ModelRecord?
     var refreshedAt: Int64
+    /// The store at the end of each of the last 12 months, for the dashboard.
+    var history: DashboardHistory
 
     init(table: TransactionTable, options: AnalysisOptions, model: ModelRecord?) {
         var options = options
@@ -257,6 +265,9 @@ struct Snapshot: Sendable {
         self.calendar = calendar
         self.model = model
         self.refreshedAt = Int64(Date().timeIntervalSince1970)
+        var historyOptions = options
+        historyOptions.asOf = report.asOf
+        history = DashboardHistory.compute(table: table, options: historyOptions, model: model?.model)
     }
 
     /// A profile as JSON with its predictions.

@@ -1,3 +1,5 @@
+import PerennialDashboard
+
 /// How `perennial serve` runs: every key can come from a flag, an environment variable or the config
 /// file (README, "Configuration").
 public struct ServerConfiguration: Sendable {
@@ -14,6 +16,8 @@ public struct ServerConfiguration: Sendable {
     /// Whether routes other than health, readiness and the API document need an API key (only turn
     /// this off on a machine nobody else can reach).
     public var requireKeys = true
+    /// The dashboard's KPI thresholds (red/amber/green).
+    public var thresholds: [KPIThreshold] = KPIThreshold.defaults
 
     /// The defaults.
     public init() {}

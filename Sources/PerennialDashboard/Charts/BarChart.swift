@@ -14,7 +14,7 @@ struct BarChart {
     var label: String
 
     func svg() -> String {
-        let rowHeight = 26.0, labelWidth = 150.0, valueWidth = 90.0, width = 600.0
+        let rowHeight = 26.0, labelWidth = 150.0, valueWidth = 140.0, width = 600.0
         let height = Double(bars.count) * rowHeight + 30
         let plotWidth = width - labelWidth - valueWidth
         let top = max(bars.map(\.value).max() ?? 0, 0)

@@ -2,6 +2,8 @@
 /// numbers as a table under "Data" (for screen readers and for copying).
 struct Figure {
     var title: String
+    /// What the axes are, under the title (heatmaps).
+    var axes: String? = nil
     var svg: String
     var legend: [(label: String, colour: String, dashed: Bool)] = []
     /// The numbers in text form; `nil` when the page shows them in a table already.
@@ -12,6 +14,7 @@ struct Figure {
 
     func render() -> String {
         var out = "<figure class=\"chart\"><figcaption>\(HTML.escape(title))</figcaption>"
+        if let axes { out += "<p class=\"note\">\(HTML.escape(axes))</p>" }
         out += svg
         if !legend.isEmpty {
             out += "<ul class=\"legend\">"
@@ -31,7 +34,7 @@ struct Figure {
 
 /// The opening tag of a chart's SVG: scales to its container, labelled for screen readers.
 func svgOpen(width: Double, height: Double, label: String, className: String = "plot") -> String {
-    "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"\(className)\" viewBox=\"0 0 \(HTML.n(width)) \(HTML.n(height))\" role=\"img\" aria-label=\"\(HTML.escape(label))\">"
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"\(className)\" width=\"\(HTML.n(width))\" height=\"\(HTML.n(height))\" viewBox=\"0 0 \(HTML.n(width)) \(HTML.n(height))\" role=\"img\" aria-label=\"\(HTML.escape(label))\">"
 }
 
 /// An SVG text element.

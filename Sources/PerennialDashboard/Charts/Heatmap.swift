@@ -15,6 +15,7 @@ struct Heatmap {
     var rowLabels: [String]
     var columnLabels: [String]
     var cells: [[Cell]]
+    /// What the rows and the columns are: written under the figure's title (``axes``).
     var rowTitle: String
     var columnTitle: String
     var label: String
@@ -22,12 +23,10 @@ struct Heatmap {
     var labelWidth = 110.0
 
     func svg() -> String {
-        let cellHeight = 28.0, top = 46.0
+        let cellHeight = 28.0, top = 26.0
         let width = labelWidth + Double(columnLabels.count) * cellWidth + 8
         let height = top + Double(rowLabels.count) * cellHeight + 8
         var out = svgOpen(width: width, height: height, label: label)
-        out += svgText(columnTitle, x: labelWidth + Double(columnLabels.count) * cellWidth / 2, y: 14, anchor: "middle", className: "axis-title")
-        out += svgText(rowTitle, x: 4, y: 14, className: "axis-title")
         for (j, column) in columnLabels.enumerated() {
             out += svgText(column, x: labelWidth + (Double(j) + 0.5) * cellWidth, y: top - 8, anchor: "middle", className: "tick")
         }
@@ -38,16 +37,21 @@ struct Heatmap {
                 guard let intensity = cell.intensity else { continue }
                 let x = labelWidth + Double(j) * cellWidth
                 var body = "<rect x=\"\(HTML.n(x + 1))\" y=\"\(HTML.n(y + 1))\" width=\"\(HTML.n(cellWidth - 2))\" height=\"\(HTML.n(cellHeight - 2))\" fill=\"\(Palette.sequential(intensity))\"><title>\(HTML.escape(cell.tooltip))</title></rect>"
-                var light = Palette.needsLightText(intensity)
+                var textX = x + cellWidth / 2
                 if let size = cell.size, size > 0 {
-                    let radius = (cellHeight / 2 - 2) * size.squareRoot()
-                    body += "<circle cx=\"\(HTML.n(x + cellWidth / 2))\" cy=\"\(HTML.n(y + cellHeight / 2))\" r=\"\(HTML.n(radius))\" fill=\"none\" stroke=\"\(Palette.orange)\" stroke-width=\"2\"/>"
-                    light = light && radius < 6
+                    // The circle sits at the cell's left, the number to its right.
+                    let radius = max(1.5, (cellHeight / 2 - 3) * size.squareRoot())
+                    body += "<circle cx=\"\(HTML.n(x + cellHeight / 2))\" cy=\"\(HTML.n(y + cellHeight / 2))\" r=\"\(HTML.n(radius))\" fill=\"\(Palette.orange)\" stroke=\"#ffffff\" stroke-width=\"1\"/>"
+                    textX = x + cellHeight + (cellWidth - cellHeight) / 2
                 }
-                body += svgText(cell.text, x: x + cellWidth / 2, y: y + cellHeight / 2 + 4, anchor: "middle", className: "cell", fill: light ? "#ffffff" : Palette.ink)
+                body += svgText(cell.text, x: textX, y: y + cellHeight / 2 + 4, anchor: "middle",
+                                className: Palette.needsLightText(intensity) ? "cell light" : "cell")
                 out += cell.link.map { "<a href=\"\(HTML.escape($0))\">\(body)</a>" } ?? body
             }
         }
         return out + "</svg>"
     }
+
+    /// The sentence that says what rows and columns are.
+    func axes(_ l: Localizer) -> String { l.format("chart.axes", rowTitle, columnTitle) }
 }

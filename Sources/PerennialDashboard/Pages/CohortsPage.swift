@@ -33,7 +33,7 @@ struct CohortsPage {
                               rowTitle: l["cohorts.row_axis"], columnTitle: l[weekly ? "cohorts.column_axis_weeks" : "cohorts.column_axis_months"],
                               label: title, cellWidth: 54, labelWidth: 150)
         let tableRows = rows.map { row in [cohortName(row), l.count(row.size)] + (0..<columns).map { $0 < row.retained.count ? l.percent(row.retention[$0]) : "" } }
-        out += Figure(title: title, svg: heatmap.svg(), legend: [(l["cohorts.legend"], Palette.sequential(0.8), false)],
+        out += Figure(title: title, axes: heatmap.axes(l), svg: heatmap.svg(), legend: [(l["cohorts.legend"], Palette.sequential(0.8), false)],
                       table: ([l["cohorts.row_axis"], l["cohorts.size"]] + (0..<columns).map { "+\($0)" }, tableRows), dataLabel: l["chart.data"]).render()
         out += "<p class=\"note\">\(HTML.escape(l["cohorts.note"]))</p>"
         return out

@@ -65,7 +65,7 @@ struct LifecyclePage {
             out += "</p>"
         }
         let tableRows = migration.counts.enumerated().map { i, row in [rowLabels[i]] + row.map { l.count($0) } }
-        out += Figure(title: title, svg: heatmap.svg(), table: ([l["lifecycle.from"]] + stages.map { l["stage.\($0.rawValue)"] }, tableRows),
+        out += Figure(title: title, axes: heatmap.axes(l), svg: heatmap.svg(), table: ([l["lifecycle.from"]] + stages.map { l["stage.\($0.rawValue)"] }, tableRows),
                       dataLabel: l["chart.data"]).render()
         return out
     }

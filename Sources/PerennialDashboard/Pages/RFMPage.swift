@@ -33,7 +33,7 @@ struct RFMPage {
         let tableRows = (0..<5).flatMap { i in
             (0..<5).map { j in ["R\(5 - i) F\(j + 1)", l.count(customers[i][j]), l.money(major: averages[i][j], input.currency)] }
         }
-        var out = Figure(title: title, svg: grid.svg(),
+        var out = Figure(title: title, axes: grid.axes(l), svg: grid.svg(),
                          legend: [(l["rfm.legend_colour"], Palette.sequential(0.8), false), (l["rfm.legend_circle"], Palette.orange, false)],
                          table: ([l["rfm.cell_header"], l["axis.customers"], l["rfm.average_revenue"]], tableRows), dataLabel: l["chart.data"]).render()
         out += "<h2>\(HTML.escape(l["rfm.segments_heading"]))</h2>"

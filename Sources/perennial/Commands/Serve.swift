@@ -86,6 +86,7 @@ struct Serve: AsyncParsableCommand {
         let app = await PerennialApplication.make(index: index, configuration: settings.configuration, logger: logger)
         let result = try await index.refresh()
         Terminal.note("loaded \(result.customers) customer profiles from \(database); starting on http://\(settings.host):\(settings.port)/")
+        Terminal.note("dashboard: http://\(settings.host):\(settings.port)/signin (sign in with an analyst or admin key)")
         if try await store.keys().allSatisfy({ $0.revokedAt != nil }) {
             Terminal.note("no API keys yet: /v1 routes answer 401 until you create one, e.g. perennial keys create --role admin --db \(database)")
         }

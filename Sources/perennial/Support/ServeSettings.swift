@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PerennialDashboard
 import PerennialServer
 
 /// `perennial serve`'s settings from three places, first found wins: a flag, an environment variable
@@ -14,6 +15,7 @@ struct ServeSettings: Equatable {
     var refit = true
     var maxBodyBytes = 5 * 1024 * 1024
     var logLevel = "info"
+    var thresholds = KPIThreshold.defaults
 
     /// Every key: config-file name, environment variable, what it sets.
     static let keys: [(file: String, environment: String, meaning: String)] = [
@@ -24,6 +26,7 @@ struct ServeSettings: Equatable {
         ("refit", "PERENNIAL_REFIT", "whether refreshes refit the model (true/false)"),
         ("max_body_bytes", "PERENNIAL_MAX_BODY_BYTES", "largest request body in bytes"),
         ("log_level", "PERENNIAL_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical"),
+        ("thresholds", "PERENNIAL_THRESHOLDS", "the dashboard's KPI thresholds, a JSON array of {kpi, direction, amber, red}"),
     ]
 
     /// Resolves the settings.
@@ -45,7 +48,11 @@ struct ServeSettings: Equatable {
                 guard known.contains(key) else {
                     throw ValidationError("unknown key '\(key)' in \(configPath); the keys are \(keys.map(\.file).joined(separator: ", ")).")
                 }
-                file[key] = (value as? String) ?? (value as? Bool).map { $0 ? "true" : "false" } ?? "\(value)"
+                if value is [Any] || value is [String: Any] {
+                    file[key] = String(decoding: try JSONSerialization.data(withJSONObject: value), as: UTF8.self)
+                } else {
+                    file[key] = (value as? String) ?? (value as? Bool).map { $0 ? "true" : "false" } ?? "\(value)"
+                }
             }
         }
         var settings = ServeSettings()
@@ -75,6 +82,12 @@ struct ServeSettings: Equatable {
         case "max_body_bytes":
             guard let value = Int(text), value >= 1024 else { throw bad("a number of bytes, at least 1024") }
             maxBodyBytes = value
+        case "thresholds":
+            guard let rules = try? JSONDecoder().decode([KPIThreshold].self, from: Data(text.utf8)) else {
+                throw bad(#"a JSON array such as [{"kpi": "churn_rate", "direction": "above", "amber": 0.05, "red": 0.08}]"#)
+            }
+            if let problem = KPIThreshold.problems(rules).first { throw ValidationError("\(source): \(problem).") }
+            thresholds = rules
         default:
             guard Logger.Level(rawValue: text) != nil else { throw bad("trace, debug, info, notice, warning, error or critical") }
             logLevel = text
@@ -89,6 +102,7 @@ struct ServeSettings: Equatable {
         configuration.refreshSeconds = Serve.seconds(refreshEvery) ?? 600
         configuration.refitOnRefresh = refit
         configuration.maxBodyBytes = maxBodyBytes
+        configuration.thresholds = thresholds
         return configuration
     }
 }

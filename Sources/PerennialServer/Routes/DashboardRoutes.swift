@@ -1,0 +1,206 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PerennialCore
+import PerennialDashboard
+import PerennialReports
+import PerennialStorage
+
+/// The dashboard's HTML pages, the sign-in and sign-out forms and the CSV export.
+///
+/// A page needs an analyst or admin key: as `Authorization: Bearer` (for scripts; a bad key is 401) or
+/// as the session cookie that signing in sets. A browser without either is sent to `/signin`; an
+/// ingest key gets 403. The language is `?lang=` (remembered in a cookie), else that cookie, else the
+/// browser's `Accept-Language`.
+struct DashboardRoutes {
+    let index: ProfileIndex
+    let authenticator: Authenticator
+    let sessions: DashboardSessions
+    let requireKeys: Bool
+
+    /// The paths of the pages (the customer page is `/customers/:id`) and of the forms.
+    static let pages: [(path: String, page: DashboardPage)] = [
+        ("/", .overview), ("/lifecycle", .lifecycle), ("/rfm", .rfm), ("/cohorts", .cohorts), ("/predictions", .predictions),
+        ("/segments", .segments),
+    ]
+
+    static let languageCookie = "perennial_lang"
+
+    func register(on router: Router<BasicRequestContext>) {
+        for (path, page) in Self.pages {
+            router.get(RouterPath(path)) { request, _ in try await self.page(page, request: request) }
+        }
+        router.get("/customers/:id") { request, context in try await self.customer(request: request, id: try context.parameters.require("id")) }
+        router.get("/segments/export.csv") { request, _ in try await self.csv(request: request) }
+        router.get("/signin") { request, _ in self.signInPage(request: request, error: nil, status: .ok) }
+        router.post("/signin") { request, context in try await self.signIn(request: request, context: context) }
+        router.post("/signout") { request, _ in self.signOut(request: request) }
+    }
+
+    // MARK: Pages
+
+    private func page(_ page: DashboardPage, request: Request) async throws -> Response {
+        let language = language(of: request)
+        if let refusal = try await refusal(request, language: language) { return refusal }
+        guard let input = await index.dashboardInput() else { return notReady(request, language: language) }
+        let query = queryDictionary(request)
+        var cohorts: CohortMatrix?
+        if page == .cohorts, query["period"] == "week" { cohorts = await index.cohorts(period: .week) }
+        let html = Dashboard(input: input, language: language).page(page, query: query, cohorts: cohorts, signOut: requireKeys)
+        return htmlResponse(html, request: request, language: language)
+    }
+
+    private func customer(request: Request, id: String) async throws -> Response {
+        let language = language(of: request)
+        if let refusal = try await refusal(request, language: language) { return refusal }
+        guard let input = await index.dashboardInput() else { return notReady(request, language: language) }
+        guard let (position, boundaries) = await index.dashboardPosition(of: id) else {
+            let html = Dashboard(input: input, language: language)
+                .page(.segments, signOut: requireKeys, notice: Localizer(language).format("customer.not_found", id))
+            return htmlResponse(html, request: request, language: language, status: .notFound)
+        }
+        let store = index.store
+        let orders = try await store.orders(ofCustomer: id)
+        let events = try await store.recentEvents(ofCustomer: id, limit: 50)
+        let tags = try await store.tags(ofCustomer: id)
+        let l = Localizer(language)
+        var entries = orders.map { order in
+            TimelineEntry(at: order.placedAt, kind: order.kind == .cancellation ? .cancellation : .order,
+                          title: l.format(order.kind == .cancellation ? "customer.cancellation" : "customer.order", order.id),
+                          detail: l.format("customer.order_detail", l.money(order.lines.reduce(0) { $0 + $1.amountMinor }, input.report.currency), "\(order.lines.count)"))
+        }
+        // Orders arrive as `order` events too: list the other events.
+        entries += events.filter { $0.type != "order" }.map { event in
+            TimelineEntry(at: event.occurredAt, kind: .event, title: l.format("customer.event", event.type), detail: event.fieldsJSON)
+        }
+        let rows = orders.map { (placedAt: $0.placedAt, kind: $0.kind, amountMinor: $0.lines.reduce(0) { $0 + $1.amountMinor }) }
+        let html = Dashboard(input: input, language: language).customer(at: position, orders: rows, entries: entries, tags: tags, boundaries: boundaries)
+        return htmlResponse(html, request: request, language: language)
+    }
+
+    private func csv(request: Request) async throws -> Response {
+        let language = language(of: request)
+        if let refusal = try await refusal(request, language: language) { return refusal }
+        guard let input = await index.dashboardInput() else { throw APIError.notReady }
+        let filter = CustomerFilter(query: queryDictionary(request))
+        guard !filter.isEmpty else {
+            throw APIError(.badRequest, code: "bad_request", message: "name the customers to export: ?segment=champions, ?stage=active or ?r=5&f=3", field: "segment")
+        }
+        var headers = Self.privateHeaders
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"customers.csv\""
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: filter.csv(input))))
+    }
+
+    private func notReady(_ request: Request, language: Language) -> Response {
+        htmlResponse(Dashboard.loading(language: language), request: request, language: language, status: .serviceUnavailable)
+    }
+
+    // MARK: Signing in
+
+    /// `nil` when the request may see pages; otherwise the response that refuses it.
+    private func refusal(_ request: Request, language: Language) async throws -> Response? {
+        guard requireKeys else { return nil }
+        if let header = request.headers[.authorization] {
+            guard header.hasPrefix("Bearer "), let (role, _) = try await authenticator.authenticate(String(header.dropFirst(7))) else {
+                throw APIError(.unauthorized, code: "unauthorized", message: "the API key is unknown or revoked; create one with perennial keys create --role analyst")
+            }
+            guard role != .ingest else {
+                throw APIError(.forbidden, code: "forbidden", message: "a key with the role ingest may not read the dashboard; it needs analyst or admin")
+            }
+            return nil
+        }
+        guard let token = request.cookies[DashboardSessions.cookieName]?.value,
+              let keyID = sessions.keyID(of: token, now: Int64(Date().timeIntervalSince1970)),
+              let key = try await index.store.key(id: keyID), key.revokedAt == nil, let role = Role(rawValue: key.role) else {
+            var target = request.uri.path
+            if let query = request.uri.query, !query.isEmpty { target += "?" + query }
+            return Response(status: .seeOther, headers: [.location: "/signin?next=" + Self.formEncoded(target)])
+        }
+        return role == .ingest ? signInPage(request: request, error: Localizer(language)["signin.wrong_role"], status: .forbidden) : nil
+    }
+
+    private func signInPage(request: Request, error: String?, status: HTTPResponse.Status, next: String? = nil) -> Response {
+        let language = language(of: request)
+        let target = Self.safeNext(next ?? request.uri.queryParameters.get("next"))
+        let html = Dashboard.signIn(language: language, error: error, next: target)
+        return htmlResponse(html, request: request, language: language, status: status)
+    }
+
+    private struct SignInForm: Decodable {
+        var key: String?
+        var next: String?
+    }
+
+    private func signIn(request: Request, context: BasicRequestContext) async throws -> Response {
+        let language = language(of: request)
+        let l = Localizer(language)
+        let body = try await request.body.collect(upTo: 16 * 1024)
+        let form = (try? URLEncodedFormDecoder().decode(SignInForm.self, from: String(buffer: body))) ?? SignInForm()
+        let key = (form.key ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let (role, id) = try await authenticator.authenticate(key) else {
+            return signInPage(request: request, error: l["signin.invalid"], status: .unauthorized, next: form.next)
+        }
+        guard role != .ingest else { return signInPage(request: request, error: l["signin.wrong_role"], status: .forbidden, next: form.next) }
+        var response = Response(status: .seeOther, headers: [.location: Self.safeNext(form.next)])
+        response.setCookie(Cookie(name: DashboardSessions.cookieName, value: sessions.token(keyID: id, now: Int64(Date().timeIntervalSince1970)),
+                                  maxAge: Int(DashboardSessions.lifetime), path: "/", secure: Self.isSecure(request), httpOnly: true, sameSite: .lax))
+        return response
+    }
+
+    private func signOut(request: Request) -> Response {
+        var response = Response(status: .seeOther, headers: [.location: "/signin"])
+        response.setCookie(Cookie(name: DashboardSessions.cookieName, value: "", maxAge: 0, path: "/", secure: Self.isSecure(request),
+                                  httpOnly: true, sameSite: .lax))
+        return response
+    }
+
+    // MARK: Helpers
+
+    /// Pages hold personal data: never cached, never framed, no scripts.
+    static let privateHeaders: HTTPFields = [
+        .cacheControl: "no-store",
+        .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        .xContentTypeOptions: "nosniff",
+        HTTPField.Name("Referrer-Policy")!: "same-origin",
+    ]
+
+    private func htmlResponse(_ html: String, request: Request, language: Language, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = Self.privateHeaders
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.contentLanguage] = language.tag
+        var response = Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+        if let asked = request.uri.queryParameters.get("lang").flatMap({ Language(tag: String($0)) }) {
+            response.setCookie(Cookie(name: Self.languageCookie, value: asked.tag, maxAge: 365 * 86_400, path: "/",
+                                      secure: Self.isSecure(request), httpOnly: true, sameSite: .lax))
+        }
+        return response
+    }
+
+    private func language(of request: Request) -> Language {
+        if let asked = request.uri.queryParameters.get("lang").flatMap({ Language(tag: String($0)) }) { return asked }
+        if let remembered = request.cookies[Self.languageCookie].flatMap({ Language(tag: $0.value) }) { return remembered }
+        return Language.preferred(acceptLanguage: request.headers[.acceptLanguage])
+    }
+
+    private func queryDictionary(_ request: Request) -> [String: String] {
+        var query: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
+        return query
+    }
+
+    /// Served over TLS (directly or behind a proxy that says so): cookies get `Secure`.
+    private static func isSecure(_ request: Request) -> Bool {
+        request.uri.scheme == .https || request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
+    }
+
+    /// A same-site path to go to after signing in; anything else (another host, `//host`) becomes `/`.
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"), !next.contains("\r"), !next.contains("\n") else { return "/" }
+        return next
+    }
+
+    private static func formEncoded(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~/"))) ?? "/"
+    }
+}
