@@ -1,0 +1,156 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HTTPTypes
+import PerennialServer
+@testable import PerennialStorage
+import PerennialTestSupport
+import Testing
+
+/// The dashboard through the real application: who may see it, signing in and out, languages and the
+/// CSV export.
+@Suite struct DashboardServerTests {
+    static func form(_ fields: [(String, String)]) -> ByteBuffer {
+        ByteBuffer(string: fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&"))
+    }
+
+    static let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+
+    /// The `name=value` part of a `Set-Cookie` header for `name`, with its attributes.
+    static func setCookie(_ response: TestResponse, _ name: String) -> String? {
+        response.headers[values: .setCookie].first { $0.hasPrefix(name + "=") }
+    }
+
+    @Test("pages: no key → sign-in redirect, ingest → 403, analyst and admin → the page; Bearer keys work for scripts", arguments: StoreBackend.allCases)
+    func access(backend: StoreBackend) async throws {
+        guard let server = try await ServerEventTests.handServer(on: backend) else { return }
+        try await ServerTests.app(server).test(.live) { client in
+            for path in ["/", "/lifecycle", "/rfm", "/cohorts", "/cohorts?period=week", "/predictions", "/segments", "/segments?stage=active", "/customers/1001"] {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == .seeOther, "\(path) without a key")
+                    #expect(response.headers[.location] == "/signin?next=" + path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~/")))!)
+                }
+                try await client.execute(uri: path, method: .get, headers: ServerEventTests.headers(server.keys[.ingest])) { response in
+                    #expect(response.status == .forbidden, "\(path) with an ingest key")
+                }
+                try await client.execute(uri: path, method: .get, headers: ServerEventTests.headers("prn_00000000_" + String(repeating: "x", count: 32))) { response in
+                    #expect(response.status == .unauthorized, "\(path) with a made-up key")
+                }
+                for role in [Role.analyst, .admin] {
+                    try await client.execute(uri: path, method: .get, headers: ServerEventTests.headers(server.keys[role])) { response in
+                        #expect(response.status == .ok, "\(path) as \(role)")
+                        #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                        #expect(response.headers[.cacheControl] == "no-store")
+                        #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+                        #expect(DashboardTests.wellFormedProblem(String(buffer: response.body)) == nil, "\(path)")
+                    }
+                }
+            }
+            try await client.execute(uri: "/customers/nobody", method: .get, headers: ServerEventTests.headers(server.keys[.analyst])) { response in
+                #expect(response.status == .notFound)
+                #expect(String(buffer: response.body).contains("No customer with the id nobody"))
+            }
+        }
+    }
+
+    @Test("signing in sets a signed HttpOnly SameSite session cookie; revoking the key or signing out ends it")
+    func session() async throws {
+        let server = try await ServerEventTests.handServer()
+        try await ServerTests.app(server).test(.live) { client in
+            try await client.execute(uri: "/signin?next=/rfm", method: .get) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.contains("<form class=\"signin\" method=\"post\" action=\"/signin\">") && html.contains("value=\"/rfm\""))
+            }
+            // Wrong keys get the form again with the reason, and no cookie.
+            for (key, status, reason) in [("nonsense", HTTPResponse.Status.unauthorized, "That key is not valid"),
+                                          (server.keys[.ingest]!, .forbidden, "That key may only post events")] {
+                try await client.execute(uri: "/signin", method: .post, headers: Self.formHeaders, body: Self.form([("key", key), ("next", "/")])) { response in
+                    #expect(response.status == status)
+                    #expect(String(buffer: response.body).contains(reason))
+                    #expect(Self.setCookie(response, DashboardSessions.cookieName) == nil)
+                }
+            }
+            let analyst = server.keys[.analyst]!
+            let cookie = try await client.execute(uri: "/signin", method: .post, headers: Self.formHeaders,
+                                                  body: Self.form([("key", analyst), ("next", "/rfm")])) { response -> String in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/rfm")
+                let header = try #require(Self.setCookie(response, DashboardSessions.cookieName))
+                #expect(header.contains("HttpOnly") && header.contains("SameSite=Lax") && header.contains("Path=/") && !header.contains("Secure"))
+                #expect(!header.contains(analyst), "the cookie never holds the key")
+                return String(header.split(separator: ";")[0])
+            }
+            try await client.execute(uri: "/rfm", method: .get, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("<form method=\"post\" action=\"/signout\">"))
+            }
+            // A tampered signature is no session.
+            try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie.dropLast(2) + "xx"]) { response in
+                #expect(response.status == .seeOther)
+            }
+            // Behind a TLS proxy the cookie is Secure; a next that leaves the site goes home instead.
+            var proxied = Self.formHeaders
+            proxied[HTTPField.Name("X-Forwarded-Proto")!] = "https"
+            try await client.execute(uri: "/signin", method: .post, headers: proxied, body: Self.form([("key", analyst), ("next", "//evil.example/")])) { response in
+                #expect(response.headers[.location] == "/")
+                #expect(Self.setCookie(response, DashboardSessions.cookieName)?.contains("Secure") == true)
+            }
+            try await client.execute(uri: "/signout", method: .post, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .seeOther && response.headers[.location] == "/signin")
+                #expect(Self.setCookie(response, DashboardSessions.cookieName)?.contains("Max-Age=0") == true)
+            }
+            // Revoking the key ends its sessions.
+            let id = try #require(APIKeys.id(of: analyst))
+            _ = try await server.store.revokeKey(id: id, at: 1)
+            try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .seeOther)
+            }
+        }
+    }
+
+    @Test("language: ?lang wins and is remembered in a cookie, then Accept-Language, then English")
+    func language() async throws {
+        let server = try await ServerEventTests.handServer()
+        let key = ServerEventTests.headers(server.keys[.analyst])
+        try await ServerTests.app(server).test(.live) { client in
+            var chinese = key
+            chinese[.acceptLanguage] = "zh-CN,zh;q=0.9,en;q=0.5"
+            try await client.execute(uri: "/", method: .get, headers: chinese) { response in
+                #expect(String(buffer: response.body).contains("<html lang=\"zh-Hans\">"))
+                #expect(response.headers[.contentLanguage] == "zh-Hans")
+            }
+            let remembered = try await client.execute(uri: "/?lang=en", method: .get, headers: chinese) { response -> String in
+                #expect(String(buffer: response.body).contains("<html lang=\"en\">"))
+                return String(try #require(Self.setCookie(response, "perennial_lang")).split(separator: ";")[0])
+            }
+            #expect(remembered == "perennial_lang=en")
+            chinese[.cookie] = remembered
+            try await client.execute(uri: "/lifecycle", method: .get, headers: chinese) { response in
+                #expect(String(buffer: response.body).contains("<html lang=\"en\">"))
+            }
+            try await client.execute(uri: "/signin", method: .get, headers: [.acceptLanguage: "zh"]) { response in
+                #expect(String(buffer: response.body).contains("API 密钥"))
+            }
+        }
+    }
+
+    @Test("the CSV export lists a segment's customers for analysts, and names the parameter it needs")
+    func export() async throws {
+        let server = try await ServerEventTests.handServer()
+        try await ServerTests.app(server).test(.live) { client in
+            try await client.execute(uri: "/segments/export.csv?segment=champions", method: .get, headers: ServerEventTests.headers(server.keys[.analyst])) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/csv; charset=utf-8")
+                #expect(response.headers[.contentDisposition]?.hasPrefix("attachment") == true)
+                #expect(String(buffer: response.body) == "customer_id,stage,rfm_segment,orders,revenue\r\n1001,loyal,champions,3,200.00\r\n1002,active,champions,4,150.00\r\n")
+            }
+            let (status, body) = try await ServerEventTests.get(client, "/segments/export.csv", key: server.keys[.analyst])
+            #expect(status == .badRequest)
+            #expect((body["error"] as? [String: Any])?["field"] as? String == "segment")
+            try await client.execute(uri: "/segments/export.csv?segment=champions", method: .get) { response in
+                #expect(response.status == .seeOther)
+            }
+        }
+    }
+}

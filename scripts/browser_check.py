@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Opens every dashboard page in a real headless Chromium, signed in the way a person signs in, at a
+desktop and a phone width, in English and Simplified Chinese; saves a full-page screenshot of each and
+fails when a page errors, is blank, logs a browser error, or lacks a chart it should have.
+
+    python3 scripts/browser_check.py --binary .build/debug/perennial --out ci-artifacts/screenshots
+
+The store is the Online Retail data set when ../shared/datasets has it, else a generated one; a model is
+fitted so the predictions page has its charts. Needs Debian's chromium and chromium-driver and the
+selenium package (.ci/run installs them).
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+# Each page and the least number of SVG charts it must show (sparklines count).
+PAGES = [
+    ("overview", "/", 9),
+    ("lifecycle", "/lifecycle", 3),
+    ("rfm", "/rfm", 2),
+    ("cohorts", "/cohorts", 1),
+    ("cohorts-weekly", "/cohorts?period=week", 1),
+    ("predictions", "/predictions", 3),
+    ("segments", "/segments", 11),
+    ("segment-list", "/segments?segment=champions", 11),
+    ("customer", "/customers/{customer}", 0),
+]
+WIDTHS = [("desktop", 1366, 900), ("phone", 390, 844)]
+LANGUAGES = ["en", "zh-Hans"]
+
+
+def run(binary, *arguments, cwd):
+    result = subprocess.run([binary, *arguments], cwd=cwd, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"browser check: perennial {' '.join(arguments)} failed:\n{result.stderr}")
+    return result.stdout
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_store(binary, work, shared):
+    retail = os.path.join(shared, "datasets", "online_retail.csv.gz")
+    if os.path.exists(retail):
+        run(binary, "import", "orders", retail, "--format", "online-retail", "--db", "store.db", cwd=work)
+        source = "Online Retail"
+    else:
+        run(binary, "generate", "--customers", "3000", "--seed", "7", "--out", "store.csv", cwd=work)
+        run(binary, "import", "orders", "store.csv", "--format", "generic", "--db", "store.db", cwd=work)
+        source = "a generated store of 3,000 customers"
+    run(binary, "fit", "--db", "store.db", cwd=work)
+    created = run(binary, "keys", "create", "--role", "analyst", "--db", "store.db", cwd=work)
+    key = re.search(r"prn_[0-9a-f]{8}_[A-Za-z0-9_-]{32}", created).group(0)
+    return source, key
+
+
+def wait_ready(base, process, seconds=120):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"browser check: perennial serve exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(base + "/readyz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except Exception:
+            pass
+        time.sleep(0.5)
+    sys.exit("browser check: the server was not ready in time")
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars"]:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    return webdriver.Chrome(options=options, service=service)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--binary", default=".build/debug/perennial")
+    parser.add_argument("--out", default="ci-artifacts/screenshots")
+    parser.add_argument("--shared", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared"))
+    args = parser.parse_args()
+    binary = os.path.abspath(args.binary)
+    os.makedirs(args.out, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="perennial-browser-")
+    source, key = build_store(binary, work, os.path.abspath(args.shared))
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = open(os.path.join(work, "serve.log"), "w")
+    server = subprocess.Popen([binary, "serve", "--db", "store.db", "--port", str(port), "--no-refit", "--refresh-every", "0"],
+                              cwd=work, stdout=log, stderr=subprocess.STDOUT)
+    failures, shots = [], 0
+    driver = None
+    try:
+        wait_ready(base, server)
+        request = urllib.request.Request(base + "/v1/customers?sort=revenue&limit=1", headers={"Authorization": "Bearer " + key})
+        customer = json.load(urllib.request.urlopen(request))["customers"][0]["customer_id"]
+        driver = browser()
+        # Sign in through the form, as a person does.
+        driver.set_window_size(1366, 900)
+        driver.get(base + "/")
+        if "/signin" not in driver.current_url:
+            failures.append(f"without a session / went to {driver.current_url}, not the sign-in page")
+        driver.find_element(By.ID, "key").send_keys(key)
+        driver.find_element(By.CSS_SELECTOR, "form.signin button").click()
+        if driver.current_url.rstrip("/") != base:
+            failures.append(f"signing in led to {driver.current_url}, not the overview")
+        for name, path, charts in PAGES:
+            for language in LANGUAGES:
+                for width_name, width, height in WIDTHS:
+                    url = base + path.format(customer=customer) + ("&" if "?" in path else "?") + "lang=" + language
+                    driver.set_window_size(width, height)
+                    driver.get(url)
+                    where = f"{name} ({language}, {width_name})"
+                    body = driver.find_element(By.TAG_NAME, "body").text
+                    if len(body.strip()) < 200:
+                        failures.append(f"{where}: the page is blank ({len(body.strip())} characters of text)")
+                    if driver.find_elements(By.CSS_SELECTOR, "form.signin"):
+                        failures.append(f"{where}: shows the sign-in form; the session did not hold")
+                    found = len(driver.find_elements(By.CSS_SELECTOR, "main svg"))
+                    if found < charts:
+                        failures.append(f"{where}: {found} charts, expected at least {charts}")
+                    lang = driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
+                    if lang != language:
+                        failures.append(f"{where}: lang is {lang}")
+                    errors = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+                    if errors:
+                        failures.append(f"{where}: browser errors: {errors}")
+                    full = driver.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
+                    driver.set_window_size(width, min(max(height, full + 100), 16000))
+                    driver.save_screenshot(os.path.join(args.out, f"{name}-{language}-{width_name}.png"))
+                    shots += 1
+    finally:
+        if driver:
+            driver.quit()
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    print(f"browser check: {source}, {shots} screenshots in {args.out}")
+    for failure in failures:
+        print("  FAIL " + failure)
+    print(f"browser check: {shots} page views checked, {len(failures)} problems")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
