@@ -64,9 +64,11 @@ def build_store(binary, work, shared):
         run(binary, "import", "orders", "store.csv", "--format", "generic", "--db", "store.db", cwd=work)
         source = "a generated store of 3,000 customers"
     run(binary, "fit", "--db", "store.db", cwd=work)
-    created = run(binary, "keys", "create", "--role", "analyst", "--db", "store.db", cwd=work)
-    key = re.search(r"prn_[0-9a-f]{8}_[A-Za-z0-9_-]{32}", created).group(0)
-    return source, key
+    keys = []
+    for role in ["analyst", "admin"]:
+        created = run(binary, "keys", "create", "--role", role, "--db", "store.db", cwd=work)
+        keys.append(re.search(r"prn_[0-9a-f]{8}_[A-Za-z0-9_-]{32}", created).group(0))
+    return source, keys[0], keys[1]
 
 
 def wait_ready(base, process, seconds=120):
@@ -103,7 +105,7 @@ def main():
     binary = os.path.abspath(args.binary)
     os.makedirs(args.out, exist_ok=True)
     work = tempfile.mkdtemp(prefix="perennial-browser-")
-    source, key = build_store(binary, work, os.path.abspath(args.shared))
+    source, key, admin = build_store(binary, work, os.path.abspath(args.shared))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(os.path.join(work, "serve.log"), "w")
@@ -113,6 +115,9 @@ def main():
     driver = None
     try:
         wait_ready(base, server)
+        # A refresh that refits evaluates the model on a holdout period: the predictions page's tracking chart.
+        refit = urllib.request.Request(base + "/v1/jobs/refresh", method="POST", headers={"Authorization": "Bearer " + admin})
+        urllib.request.urlopen(refit, timeout=600).read()
         request = urllib.request.Request(base + "/v1/customers?sort=revenue&limit=1", headers={"Authorization": "Bearer " + key})
         customer = json.load(urllib.request.urlopen(request))["customers"][0]["customer_id"]
         driver = browser()

@@ -5,6 +5,7 @@ import PerennialReports
 import PerennialGenerator
 import PerennialIngestion
 import PerennialModels
+import PerennialServer
 import PerennialStorage
 
 struct Demo: AsyncParsableCommand {
@@ -28,6 +29,12 @@ struct Demo: AsyncParsableCommand {
 
     @Flag(help: "Print the summary as JSON.")
     var json = false
+
+    @Flag(help: "Then serve the demo store with its dashboard (an analyst key to sign in with is printed).")
+    var serve = false
+
+    @Option(help: "The port to serve on with --serve.")
+    var port: Int = 8080
 
     /// Fits BG/NBD and Gamma-Gamma (saved in the store) and lists the valuable customers most likely
     /// lost: revenue to date × churn risk (1 − P(alive)).
@@ -80,6 +87,13 @@ struct Demo: AsyncParsableCommand {
             print(ReportText.analysis(report, source: origin, asOfNote: " (the day after the last order)"))
             print(try await Self.atRisk(store: store, table: table, report: report))
             print("Next: perennial customers --db \(db) --stage declining   ·   perennial customer 100007 --db \(db)   ·   perennial evaluate --db \(db)")
+            if !serve { print("See it in the dashboard: perennial demo --serve") }
         }
+        guard serve else { return }
+        let (key, record) = APIKeys.generate(role: .analyst, label: "demo", now: Int64(Date().timeIntervalSince1970))
+        try await store.saveKey(record)
+        print("\nDashboard: http://127.0.0.1:\(port)/signin\nSign in with this analyst key (created for the demo): \(key)\n")
+        var server = try Serve.parse(["--db", db, "--port", "\(port)"])
+        try await server.run()
     }
 }
