@@ -85,6 +85,7 @@ let package = Package(
             dependencies: ["PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialGenerator", "PerennialModels",
                            "PerennialReports", "PerennialDashboard", "PerennialServer", "PerennialTestSupport",
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "HTTPTypes", package: "swift-http-types")],
             resources: [.copy("Fixtures")]
         ),

@@ -120,7 +120,7 @@ enum Layout {
     details{margin-top:.4rem}summary{cursor:pointer;color:var(--blue)}\
     .alerts{list-style:none;padding:0}.alerts li{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.4rem .7rem;margin:.3rem 0}\
     .grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:1rem}\
-    .note{color:var(--muted);font-size:.9rem}.signin{max-width:420px;margin:3rem auto;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:1.5rem}\
+    .note{color:var(--muted);font-size:.9rem}.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:0 0 1rem}.filters select,.filters button{font:inherit}.signin{max-width:420px;margin:3rem auto;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:1.5rem}\
     .signin input{width:100%;font:inherit;padding:.4rem;margin:.3rem 0 .8rem}.signin button{font:inherit;padding:.4rem 1rem}.error{color:#a33f00}\
     footer{max-width:1200px;margin:2rem auto;padding:0 1rem;color:var(--muted);font-size:.85rem}\
     @media (max-width:600px){main{padding:.5rem}.tools{margin-left:0}h1{font-size:1.25rem}}

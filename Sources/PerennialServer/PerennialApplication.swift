@@ -58,6 +58,8 @@ public enum PerennialApplication {
         RouteSpec(method: .get, path: "/v1/cohorts", access: .read),
         RouteSpec(method: .get, path: "/v1/models", access: .read),
         RouteSpec(method: .post, path: "/v1/jobs/refresh", access: .admin),
+        RouteSpec(method: .get, path: "/v1/thresholds", access: .read),
+        RouteSpec(method: .put, path: "/v1/thresholds", access: .admin),
         RouteSpec(method: .get, path: "/metrics", access: .read),
     ]
 
@@ -68,12 +70,14 @@ public enum PerennialApplication {
     /// Beside the API it serves the dashboard's pages (``DashboardRoutes``), signing sessions with
     /// `sessions` (a secret of this process when `nil`: sessions then end with it).
     public static func router(index: ProfileIndex, configuration: ServerConfiguration = ServerConfiguration(),
-                              metrics: ServerMetrics = ServerMetrics(), sessions: DashboardSessions? = nil) -> Router<BasicRequestContext> {
+                              metrics: ServerMetrics = ServerMetrics(), sessions: DashboardSessions? = nil,
+                              notifier: AlertNotifier? = nil) -> Router<BasicRequestContext> {
         let router = Router()
         router.middlewares.add(RequestMiddleware(metrics: metrics))
         router.middlewares.add(APIErrorMiddleware())
         let events = EventRoutes(store: index.store, index: index, configuration: configuration, metrics: metrics)
         let reads = ReadRoutes(store: index.store, index: index)
+        let thresholds = ThresholdRoutes(index: index, notifier: notifier)
         let handlers: [String: Handler] = [
             "GET /healthz": { _, _ in APIJSON.response(#"{"status":"ok"}"#) },
             "GET /readyz": { _, _ in
@@ -90,6 +94,8 @@ public enum PerennialApplication {
             "GET /v1/cohorts": reads.cohorts,
             "GET /v1/models": reads.models,
             "POST /v1/jobs/refresh": reads.refresh,
+            "GET /v1/thresholds": thresholds.get,
+            "PUT /v1/thresholds": thresholds.put,
             "GET /metrics": { _, _ in
                 Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                          body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render())))
@@ -120,9 +126,18 @@ public enum PerennialApplication {
             metrics.refreshDuration.record(result.seconds)
             metrics.customers.set(Double(result.customers))
         })
-        await index.setThresholds(configuration.thresholds)
+        // Thresholds set through the API win over the configuration's.
+        await index.setThresholds(await ThresholdRoutes.saved(in: index.store) ?? configuration.thresholds)
         let sessions = try? await DashboardSessions.load(from: index.store)
-        var app = Application(router: router(index: index, configuration: configuration, metrics: metrics, sessions: sessions),
+        var notifier: AlertNotifier?
+        if !configuration.webhooks.isEmpty {
+            let alerts = AlertNotifier(store: index.store, targets: configuration.webhooks, logger: logger)
+            await index.afterRefresh { input in
+                do { try await alerts.evaluate(input) } catch { logger.error("alert evaluation failed", metadata: ["error": .string("\(error)")]) }
+            }
+            notifier = alerts
+        }
+        var app = Application(router: router(index: index, configuration: configuration, metrics: metrics, sessions: sessions, notifier: notifier),
                               configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "perennial"),
                               logger: logger)
         if configuration.refreshSeconds > 0 {

@@ -11,12 +11,31 @@ extension ProfileIndex {
                               holdout: snapshot.model?.holdout, calendar: snapshot.calendar)
     }
 
-    /// The cohort matrix by another period than the report's (weekly on the cohorts page).
-    func cohorts(period: CalendarPeriod) async -> CohortMatrix? {
+    /// The cohort matrix by a period, of every customer or of those a filter selects (the cohorts page).
+    func cohorts(period: CalendarPeriod, filter: CustomerFilter = CustomerFilter()) async -> CohortMatrix? {
         guard let snapshot = current else { return nil }
-        if period == snapshot.report.cohorts.period { return snapshot.report.cohorts }
-        let table = snapshot.table, asOf = snapshot.report.asOf, calendar = snapshot.calendar
-        return await Task.detached { LifecycleAnalysis.cohorts(table, period: period, asOf: asOf, calendar: calendar) }.value
+        if period == snapshot.report.cohorts.period && filter.isEmpty { return snapshot.report.cohorts }
+        let asOf = snapshot.report.asOf, calendar = snapshot.calendar
+        var table = snapshot.table
+        if !filter.isEmpty {
+            let selected = Set(snapshot.report.profiles.filter(filter.matches).map(\.customerID))
+            let source = snapshot.table
+            table = await Task.detached { Self.subset(source, customers: selected) }.value
+        }
+        let subset = table
+        return await Task.detached { LifecycleAnalysis.cohorts(subset, period: period, asOf: asOf, calendar: calendar) }.value
+    }
+
+    /// The orders of some customers only.
+    nonisolated static func subset(_ table: TransactionTable, customers: Set<String>) -> TransactionTable {
+        var builder = TransactionTableBuilder(currency: table.currency)
+        for order in 0..<table.orderCount {
+            let customer = table.orderCustomer[order]
+            guard customer >= 0, customers.contains(table.customerIDs[Int(customer)]) else { continue }
+            _ = builder.appendOrder(customerID: table.customerIDs[Int(customer)], placedAt: table.orderTime[order], kind: table.orderKind[order],
+                                    amountMinor: table.orderAmount[order])
+        }
+        return builder.build()
     }
 
     /// A customer's position in the current profiles and the store's RFM boundaries; `nil` when unknown.

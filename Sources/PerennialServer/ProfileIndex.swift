@@ -40,6 +40,8 @@ public actor ProfileIndex {
     private var refreshObserver: (@Sendable (RefreshResult) -> Void)?
     /// The dashboard's KPI thresholds.
     public private(set) var thresholds: [KPIThreshold] = KPIThreshold.defaults
+    /// Called after each refresh with the dashboard's input (alert evaluation).
+    private var refreshSink: (@Sendable (DashboardInput) async -> Void)?
 
     /// An index over a store; empty until ``refresh(refit:)``.
     public init(store: any ServerStore, options: AnalysisOptions = AnalysisOptions()) {
@@ -49,6 +51,9 @@ public actor ProfileIndex {
 
     /// Sets the dashboard's KPI thresholds.
     public func setThresholds(_ rules: [KPIThreshold]) { thresholds = rules }
+
+    /// Sets what runs after each refresh (the server evaluates alerts there).
+    public func afterRefresh(_ sink: @escaping @Sendable (DashboardInput) async -> Void) { refreshSink = sink }
 
     /// Sets the observers of profile update lag and of refreshes.
     public func observe(lag: @escaping @Sendable (Double) -> Void, refresh: @escaping @Sendable (RefreshResult) -> Void) {
@@ -100,6 +105,7 @@ public actor ProfileIndex {
         let result = RefreshResult(customers: fresh.report.profiles.count, seconds: seconds(since: started),
                                    model: model?.model.purchase.model, refitted: refit && table.orderCount > 0)
         refreshObserver?(result)
+        if let refreshSink, let input = dashboardInput() { await refreshSink(input) }
         return result
     }
 

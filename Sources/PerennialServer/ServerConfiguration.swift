@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     public var requireKeys = true
     /// The dashboard's KPI thresholds (red/amber/green).
     public var thresholds: [KPIThreshold] = KPIThreshold.defaults
+    /// Where alert webhooks go when a KPI's state changes.
+    public var webhooks: [WebhookTarget] = []
 
     /// The defaults.
     public init() {}

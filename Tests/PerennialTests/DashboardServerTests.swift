@@ -135,6 +135,21 @@ import Testing
         }
     }
 
+    @Test("cohorts of one segment: only its customers' cohorts (hand_store.md: champions 1001 from June 2024 and 1002 from September 2023)")
+    func segmentCohorts() async throws {
+        let server = try await ServerEventTests.handServer()
+        try await ServerTests.app(server).test(.live) { client in
+            let html = try await client.execute(uri: "/cohorts?period=month&segment=champions", method: .get,
+                                                headers: ServerEventTests.headers(server.keys[.analyst])) { String(buffer: $0.body) }
+            let text = DashboardTests.text(html)
+            #expect(text.contains("· Champions"))
+            #expect(text.contains("Sep 2023 (1)") && text.contains("Jun 2024 (1)"))
+            #expect(!text.contains("Mar 2023 (1)") && !text.contains("Aug 2023 (1)"))
+            let all = try await client.execute(uri: "/cohorts", method: .get, headers: ServerEventTests.headers(server.keys[.analyst])) { String(buffer: $0.body) }
+            #expect(DashboardTests.text(all).contains("Mar 2023 (1)"))
+        }
+    }
+
     @Test("the CSV export lists a segment's customers for analysts, and names the parameter it needs")
     func export() async throws {
         let server = try await ServerEventTests.handServer()

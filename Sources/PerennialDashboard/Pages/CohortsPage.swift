@@ -5,17 +5,15 @@ struct CohortsPage {
     var matrix: CohortMatrix
     var l: Localizer
     var links: DashboardLinks
+    /// The customers the matrix is limited to (their current segment or stage); empty for all.
+    var filter = CustomerFilter()
     /// How many cohorts and periods after acquisition to show.
     var shown = 12
 
     func content() -> String {
         let weekly = matrix.period == .week
         var out = ""
-        if !links.standalone {
-            let month = weekly ? "<a href=\"/cohorts?period=month\">\(HTML.escape(l["cohorts.monthly"]))</a>" : "<strong>\(HTML.escape(l["cohorts.monthly"]))</strong>"
-            let week = weekly ? "<strong>\(HTML.escape(l["cohorts.weekly"]))</strong>" : "<a href=\"/cohorts?period=week\">\(HTML.escape(l["cohorts.weekly"]))</a>"
-            out += "<p>\(month) · \(week)</p>"
-        }
+        if !links.standalone { out += form(weekly: weekly) }
         let rows = Array(matrix.rows.suffix(shown))
         guard !rows.isEmpty else { return out + "<p class=\"note\">\(HTML.escape(l["common.no_orders"]))</p>" }
         let columns = min(shown, rows.map(\.retained.count).max() ?? 0)
@@ -28,7 +26,9 @@ struct CohortsPage {
                                     tooltip: l.format("cohorts.cell", cohortName(row), "\(k)", l.count(row.retained[k]), l.count(row.size), l.percent(rate)))
             }
         }
-        let title = l[weekly ? "cohorts.title_weekly" : "cohorts.title_monthly"]
+        var title = l[weekly ? "cohorts.title_weekly" : "cohorts.title_monthly"]
+        if let segment = filter.segment { title += " · " + l["segment.\(segment.rawValue)"] }
+        if let stage = filter.stage { title += " · " + l["stage.\(stage.rawValue)"] }
         let heatmap = Heatmap(rowLabels: rows.map { "\(cohortName($0)) (\(l.count($0.size)))" }, columnLabels: (0..<columns).map { "+\($0)" }, cells: cells,
                               rowTitle: l["cohorts.row_axis"], columnTitle: l[weekly ? "cohorts.column_axis_weeks" : "cohorts.column_axis_months"],
                               label: title, cellWidth: 54, labelWidth: 150)
@@ -36,6 +36,19 @@ struct CohortsPage {
         out += Figure(title: title, axes: heatmap.axes(l), svg: heatmap.svg(), legend: [(l["cohorts.legend"], Palette.sequential(0.8), false)],
                       table: ([l["cohorts.row_axis"], l["cohorts.size"]] + (0..<columns).map { "+\($0)" }, tableRows), dataLabel: l["chart.data"]).render()
         out += "<p class=\"note\">\(HTML.escape(l["cohorts.note"]))</p>"
+        return out
+    }
+
+    /// The period and the customers to show, as a plain GET form (no script needed).
+    private func form(weekly: Bool) -> String {
+        var out = "<form class=\"filters\" method=\"get\" action=\"/cohorts\"><label>\(HTML.escape(l["cohorts.period"])) <select name=\"period\">"
+        out += "<option value=\"month\"\(weekly ? "" : " selected=\"selected\"")>\(HTML.escape(l["cohorts.monthly"]))</option>"
+        out += "<option value=\"week\"\(weekly ? " selected=\"selected\"" : "")>\(HTML.escape(l["cohorts.weekly"]))</option></select></label> "
+        out += "<label>\(HTML.escape(l["cohorts.customers"])) <select name=\"segment\"><option value=\"\">\(HTML.escape(l["cohorts.all"]))</option>"
+        for segment in RFMSegment.allCases {
+            out += "<option value=\"\(segment.rawValue)\"\(filter.segment == segment ? " selected=\"selected\"" : "")>\(HTML.escape(l["segment.\(segment.rawValue)"]))</option>"
+        }
+        out += "</select></label> <button type=\"submit\">\(HTML.escape(l["cohorts.show"]))</button></form>"
         return out
     }
 }

@@ -45,7 +45,9 @@ struct DashboardRoutes {
         guard let input = await index.dashboardInput() else { return notReady(request, language: language) }
         let query = queryDictionary(request)
         var cohorts: CohortMatrix?
-        if page == .cohorts, query["period"] == "week" { cohorts = await index.cohorts(period: .week) }
+        if page == .cohorts {
+            cohorts = await index.cohorts(period: query["period"] == "week" ? .week : .month, filter: CustomerFilter(query: query))
+        }
         let html = Dashboard(input: input, language: language).page(page, query: query, cohorts: cohorts, signOut: requireKeys)
         return htmlResponse(html, request: request, language: language)
     }

@@ -16,6 +16,7 @@ struct ServeSettings: Equatable {
     var maxBodyBytes = 5 * 1024 * 1024
     var logLevel = "info"
     var thresholds = KPIThreshold.defaults
+    var webhooks: [WebhookTarget] = []
 
     /// Every key: config-file name, environment variable, what it sets.
     static let keys: [(file: String, environment: String, meaning: String)] = [
@@ -27,6 +28,7 @@ struct ServeSettings: Equatable {
         ("max_body_bytes", "PERENNIAL_MAX_BODY_BYTES", "largest request body in bytes"),
         ("log_level", "PERENNIAL_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical"),
         ("thresholds", "PERENNIAL_THRESHOLDS", "the dashboard's KPI thresholds, a JSON array of {kpi, direction, amber, red}"),
+        ("webhooks", "PERENNIAL_WEBHOOKS", "where alerts are posted when a KPI changes state, a JSON array of {url, secret}"),
     ]
 
     /// Resolves the settings.
@@ -88,6 +90,19 @@ struct ServeSettings: Equatable {
             }
             if let problem = KPIThreshold.problems(rules).first { throw ValidationError("\(source): \(problem).") }
             thresholds = rules
+        case "webhooks":
+            guard let targets = try? JSONDecoder().decode([WebhookTarget].self, from: Data(text.utf8)) else {
+                throw bad(#"a JSON array such as [{"url": "https://ops.example.com/hooks/perennial", "secret": "a long random string"}]"#)
+            }
+            for (i, target) in targets.enumerated() {
+                guard let url = URL(string: target.url), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                    throw ValidationError("\(source): webhooks[\(i)].url '\(target.url)' is not an http:// or https:// URL.")
+                }
+                guard target.secret.count >= 16 else {
+                    throw ValidationError("\(source): webhooks[\(i)].secret is shorter than 16 characters; the receiver checks signatures with it, so make it long and random.")
+                }
+            }
+            webhooks = targets
         default:
             guard Logger.Level(rawValue: text) != nil else { throw bad("trace, debug, info, notice, warning, error or critical") }
             logLevel = text
@@ -103,6 +118,7 @@ struct ServeSettings: Equatable {
         configuration.refitOnRefresh = refit
         configuration.maxBodyBytes = maxBodyBytes
         configuration.thresholds = thresholds
+        configuration.webhooks = webhooks
         return configuration
     }
 }
