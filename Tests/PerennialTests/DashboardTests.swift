@@ -3,7 +3,8 @@ import Foundation
 import FoundationXML
 #endif
 import PerennialCore
-import PerennialDashboard
+@testable import PerennialDashboard
+import PerennialModels
 import PerennialServer
 import PerennialTestSupport
 import Testing
@@ -215,6 +216,22 @@ import Testing
         }
         // 1003 turns churned at as-of, 2024-07-01 (91 days after 2024-04-01); it was active on 2024-06-01.
         #expect(text.contains("2024-07-01 00:00 Stage Active → Churned"))
+    }
+
+    @Test("the high-value-at-risk list equals a full sort by CLV × churn risk, without sorting")
+    func valueAtRisk() {
+        var random = SystemRandomNumberGenerator()
+        let predictions: [CustomerPrediction?] = (0..<5_000).map { i in
+            i % 7 == 0 ? nil : CustomerPrediction(alive: Double.random(in: 0...1, using: &random), purchases: 1, spend: 10,
+                                                   clv: i % 11 == 0 ? nil : Double(Int.random(in: 0...500, using: &random)))
+        }
+        let naive = predictions.indices.filter { (predictions[$0]?.clv ?? 0) > 0 }
+            .sorted { a, b in
+                let x = predictions[a]!.clv! * predictions[a]!.churnRisk, y = predictions[b]!.clv! * predictions[b]!.churnRisk
+                return x != y ? x > y : a < b
+            }
+        #expect(PredictionsPage.topValueAtRisk(predictions, count: 20) == Array(naive.prefix(20)))
+        #expect(PredictionsPage.topValueAtRisk(Array(predictions.prefix(3)), count: 20).count <= 3)
     }
 
     @Test("a segment exports as CSV, highest revenue first")
