@@ -35,7 +35,8 @@ public struct Dashboard: Sendable {
         case .overview: OverviewPage(input: input, l: l, links: links).content()
         case .lifecycle: LifecyclePage(input: input, l: l, links: links, month: query["month"]).content()
         case .rfm: RFMPage(input: input, l: l, links: links).content()
-        case .cohorts: CohortsPage(matrix: cohorts ?? input.report.cohorts, l: l, links: links, filter: CustomerFilter(query: query)).content()
+        case .cohorts: CohortsPage(matrix: cohorts ?? input.report.cohorts, l: l, links: links, filter: CustomerFilter(query: query),
+                                   channels: input.channelNames).content()
         case .predictions: PredictionsPage(input: input, l: l, links: links).content()
         case .segments: SegmentsPage(input: input, l: l, links: links, filter: CustomerFilter(query: query)).content()
         case .customer: ""

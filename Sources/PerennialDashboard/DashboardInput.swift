@@ -14,9 +14,13 @@ public struct DashboardInput: Sendable {
     public var modelName: String?
     public var holdout: HoldoutReport?
     public var calendar: StoreCalendar
+    /// Each customer's acquisition channel, where known.
+    public var channels: [String: String]
+    /// The scoped threshold rules, read on their customers.
+    public var scoped: [ScopedReading]
 
     public init(report: LifecycleReport, predictions: [CustomerPrediction?], history: DashboardHistory, thresholds: [KPIThreshold],
-                modelName: String?, holdout: HoldoutReport?, calendar: StoreCalendar) {
+                modelName: String?, holdout: HoldoutReport?, calendar: StoreCalendar, channels: [String: String] = [:], scoped: [ScopedReading] = []) {
         self.report = report
         self.predictions = predictions
         self.history = history
@@ -24,6 +28,15 @@ public struct DashboardInput: Sendable {
         self.modelName = modelName
         self.holdout = holdout
         self.calendar = calendar
+        self.channels = channels
+        self.scoped = scoped
+    }
+
+    /// The acquisition channels present, most customers first.
+    var channelNames: [String] {
+        var counts: [String: Int] = [:]
+        for channel in channels.values { counts[channel, default: 0] += 1 }
+        return counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
     }
 
     var currency: Currency { report.currency }

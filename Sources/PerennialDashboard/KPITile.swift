@@ -37,7 +37,7 @@ public struct KPITile: Sendable {
             case "churn_rate": unit = .rate; series = history.kpis.map(\.churnRate)
             default: unit = .money; series = history.averageCLV
             }
-            let rule = thresholds.last { $0.kpi == id }
+            let rule = thresholds.last { $0.kpi == id && !$0.isScoped }
             let states = series.map { value in value.flatMap { rule?.state(of: $0) } ?? .none }
             return KPITile(id: id, unit: unit, value: series.last ?? nil, series: series, state: states.last ?? .none, states: states)
         }

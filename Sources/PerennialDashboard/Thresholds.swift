@@ -1,3 +1,5 @@
+import PerennialCore
+
 /// A red/amber/green state.
 public enum AlertState: String, Sendable, Codable, CaseIterable, Comparable {
     /// No threshold is set for the figure.
@@ -29,12 +31,29 @@ public struct KPIThreshold: Sendable, Codable, Hashable {
     public var amber: Double?
     /// The value past which the state is red.
     public var red: Double?
+    /// Limits the rule to the customers now in this RFM segment (`champions`, …).
+    public var segment: String?
+    /// Limits the rule to the customers acquired through this channel (their first purchase's).
+    public var channel: String?
 
-    public init(kpi: String, direction: Direction, amber: Double?, red: Double?) {
+    public init(kpi: String, direction: Direction, amber: Double?, red: Double?, segment: String? = nil, channel: String? = nil) {
         self.kpi = kpi
         self.direction = direction
         self.amber = amber
         self.red = red
+        self.segment = segment
+        self.channel = channel
+    }
+
+    /// Whether the rule is for a part of the store rather than all of it.
+    public var isScoped: Bool { segment != nil || channel != nil }
+
+    /// The rule's scope as a stable key: `churn_rate`, `churn_rate@channel=app`, `churn_rate@segment=lost`.
+    public var key: String {
+        var key = kpi
+        if let segment { key += "@segment=\(segment)" }
+        if let channel { key += "@channel=\(channel)" }
+        return key
     }
 
     /// The state of a value: red past `red`, amber past `amber`, otherwise green. "Past" is strictly
@@ -64,6 +83,10 @@ public struct KPIThreshold: Sendable, Codable, Hashable {
                 problems.append("thresholds[\(i)].kpi: unknown KPI \"\(rule.kpi)\"; use one of \(KPITile.ids.joined(separator: ", "))")
             }
             if rule.amber == nil && rule.red == nil { problems.append("thresholds[\(i)]: set amber, red or both") }
+            if let segment = rule.segment, RFMSegment(rawValue: segment) == nil {
+                problems.append("thresholds[\(i)].segment: unknown segment \"\(segment)\"; use one of \(RFMSegment.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if rule.channel?.isEmpty == true { problems.append("thresholds[\(i)].channel: name a channel (web, app, …) or leave it out") }
             if let amber = rule.amber, let red = rule.red, rule.direction == .above ? red < amber : red > amber {
                 problems.append("thresholds[\(i)].red: red must be past amber in the rule's direction (\(rule.direction.rawValue))")
             }

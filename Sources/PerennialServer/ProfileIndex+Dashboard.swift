@@ -8,7 +8,7 @@ extension ProfileIndex {
         guard let snapshot = current else { return nil }
         return DashboardInput(report: snapshot.report, predictions: snapshot.predictions, history: snapshot.history,
                               thresholds: thresholds, modelName: snapshot.model?.model.purchase.model,
-                              holdout: snapshot.model?.holdout, calendar: snapshot.calendar)
+                              holdout: snapshot.model?.holdout, calendar: snapshot.calendar, channels: snapshot.channels, scoped: scopedReadings)
     }
 
     /// The cohort matrix by a period, of every customer or of those a filter selects (the cohorts page).
@@ -18,25 +18,15 @@ extension ProfileIndex {
         let asOf = snapshot.report.asOf, calendar = snapshot.calendar
         var table = snapshot.table
         if !filter.isEmpty {
-            let selected = Set(snapshot.report.profiles.filter(filter.matches).map(\.customerID))
+            let channels = snapshot.channels
+            let selected = Set(snapshot.report.profiles.filter { filter.matches($0, channels: channels) }.map(\.customerID))
             let source = snapshot.table
-            table = await Task.detached { Self.subset(source, customers: selected) }.value
+            table = await Task.detached { source.subset(customers: selected) }.value
         }
         let subset = table
         return await Task.detached { LifecycleAnalysis.cohorts(subset, period: period, asOf: asOf, calendar: calendar) }.value
     }
 
-    /// The orders of some customers only.
-    nonisolated static func subset(_ table: TransactionTable, customers: Set<String>) -> TransactionTable {
-        var builder = TransactionTableBuilder(currency: table.currency)
-        for order in 0..<table.orderCount {
-            let customer = table.orderCustomer[order]
-            guard customer >= 0, customers.contains(table.customerIDs[Int(customer)]) else { continue }
-            _ = builder.appendOrder(customerID: table.customerIDs[Int(customer)], placedAt: table.orderTime[order], kind: table.orderKind[order],
-                                    amountMinor: table.orderAmount[order])
-        }
-        return builder.build()
-    }
 
     /// A customer's position in the current profiles and the store's RFM boundaries; `nil` when unknown.
     func dashboardPosition(of id: String) -> (position: Int, boundaries: RFMBoundaries)? {

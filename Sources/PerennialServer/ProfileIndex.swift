@@ -40,6 +40,8 @@ public actor ProfileIndex {
     private var refreshObserver: (@Sendable (RefreshResult) -> Void)?
     /// The dashboard's KPI thresholds.
     public private(set) var thresholds: [KPIThreshold] = KPIThreshold.defaults
+    /// The scoped threshold rules read at the last refresh or threshold change.
+    private(set) var scopedReadings: [ScopedReading] = []
     /// Called after each refresh with the dashboard's input (alert evaluation).
     private var refreshSink: (@Sendable (DashboardInput) async -> Void)?
 
@@ -49,8 +51,23 @@ public actor ProfileIndex {
         self.options = options
     }
 
-    /// Sets the dashboard's KPI thresholds.
-    public func setThresholds(_ rules: [KPIThreshold]) { thresholds = rules }
+    /// Sets the dashboard's KPI thresholds (and reads the scoped ones on their customers).
+    public func setThresholds(_ rules: [KPIThreshold]) async {
+        thresholds = rules
+        scopedReadings = await readScoped()
+    }
+
+    /// Reads the scoped rules on the current snapshot, off the actor.
+    private func readScoped() async -> [ScopedReading] {
+        guard let snapshot, thresholds.contains(where: \.isScoped) else { return [] }
+        let rules = thresholds, options = options, calendar = snapshot.calendar
+        return await Task.detached {
+            var scopedOptions = options
+            scopedOptions.calendar = calendar
+            return ScopedReading.read(rules, table: snapshot.table, report: snapshot.report, channels: snapshot.channels, options: scopedOptions,
+                                      model: snapshot.model?.model)
+        }.value
+    }
 
     /// Sets what runs after each refresh (the server evaluates alerts there).
     public func afterRefresh(_ sink: @escaping @Sendable (DashboardInput) async -> Void) { refreshSink = sink }
@@ -94,8 +111,10 @@ public actor ProfileIndex {
             record = ModelRecord(model: fitted.model, fittedAt: now, holdout: fitted.holdout)
         }
         let model = record
-        let fresh = await Task.detached { Snapshot(table: table, options: options, model: model) }.value
+        let channels = try await store.acquisitionChannels()
+        let fresh = await Task.detached { Snapshot(table: table, options: options, model: model, channels: channels) }.value
         snapshot = fresh
+        scopedReadings = await readScoped()
         details = [:]
         encoded = [:]
         epoch &+= 1
@@ -248,8 +267,10 @@ struct Snapshot: Sendable {
     var refreshedAt: Int64
     /// The store at the end of each of the last 12 months, for the dashboard.
     var history: DashboardHistory
+    /// Each customer's acquisition channel (as of the refresh).
+    var channels: [String: String]
 
-    init(table: TransactionTable, options: AnalysisOptions, model: ModelRecord?) {
+    init(table: TransactionTable, options: AnalysisOptions, model: ModelRecord?, channels: [String: String] = [:]) {
         var options = options
         let calendar = options.calendar
         let scored = model.map { StorePredictions(model: $0.model, table: table, calendar: calendar, end: calendar.date(of: table.orderTime.max() ?? 0)) }
@@ -274,6 +295,7 @@ struct Snapshot: Sendable {
         var historyOptions = options
         historyOptions.asOf = report.asOf
         history = DashboardHistory.compute(table: table, options: historyOptions, model: model?.model)
+        self.channels = channels
     }
 
     /// A profile as JSON with its predictions.

@@ -10,6 +10,8 @@ public protocol OrderStore: Sendable {
     func loadTransactions() async throws -> TransactionTable?
     /// One customer's orders with their lines, oldest first; empty when the customer is unknown.
     func orders(ofCustomer id: String) async throws -> [Order]
+    /// Each customer's acquisition channel: the channel of their first purchase order, where it has one.
+    func acquisitionChannels() async throws -> [String: String]
     /// Whether a customer id is known.
     func customerExists(_ id: String) async throws -> Bool
     /// Counts of what is stored.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import HTTPTypes
+import PerennialDashboard
 import PerennialServer
 @testable import PerennialStorage
 import PerennialTestSupport
@@ -147,6 +148,37 @@ import Testing
             #expect(!text.contains("Mar 2023 (1)") && !text.contains("Aug 2023 (1)"))
             let all = try await client.execute(uri: "/cohorts", method: .get, headers: ServerEventTests.headers(server.keys[.analyst])) { String(buffer: $0.body) }
             #expect(DashboardTests.text(all).contains("Mar 2023 (1)"))
+        }
+    }
+
+    @Test("acquisition channels (the first purchase's) on both databases; rules and cohorts by channel read only those customers", arguments: StoreBackend.allCases)
+    func channels(backend: StoreBackend) async throws {
+        guard let server = try await ServerEventTests.handServer(on: backend) else { return }
+        // hand_store.csv: the channel of each customer's first purchase order.
+        let expected = ["1001": "web", "1002": "app", "1003": "web", "1004": "web", "1005": "app",
+                        "1006": "app", "1007": "web", "1008": "app", "1009": "web", "1010": "app"]
+        #expect(try await server.store.acquisitionChannels() == expected)
+        // June 2024 revenue of app customers: 1002 45 + 1006 90 + 1010 100 = 235; of web customers: 1001's 200.
+        // Churn among web customers: 1003 of 1001, 1003, 1004, 1007, 1009.
+        await server.index.setThresholds(KPIThreshold.defaults + [
+            KPIThreshold(kpi: "revenue_this_month", direction: .below, amber: 300, red: 100, channel: "app"),
+            KPIThreshold(kpi: "revenue_this_month", direction: .below, amber: 300, red: 250, channel: "web"),
+            KPIThreshold(kpi: "churn_rate", direction: .above, amber: 0.1, red: 0.5, channel: "web"),
+        ])
+        let input = try #require(await server.index.dashboardInput())
+        let readings = Dictionary(uniqueKeysWithValues: input.scoped.map { ($0.rule.key, $0) })
+        #expect(readings["revenue_this_month@channel=app"]?.value == 235 && readings["revenue_this_month@channel=app"]?.state == .amber)
+        #expect(readings["revenue_this_month@channel=web"]?.value == 200 && readings["revenue_this_month@channel=web"]?.state == .red)
+        #expect(readings["churn_rate@channel=web"]?.value == 0.2 && readings["churn_rate@channel=web"]?.customers == 5)
+        // Scoped rules leave the whole-store tiles alone and show in the alert list.
+        let overview = DashboardTests.text(Dashboard(input: input, language: .en).page(.overview))
+        #expect(overview.contains("Revenue this month for customers acquired through app is £235.00, past its threshold (5 customers)."))
+        try await ServerTests.app(server).test(.live) { client in
+            let html = try await client.execute(uri: "/cohorts?channel=app", method: .get, headers: ServerEventTests.headers(server.keys[.analyst])) { String(buffer: $0.body) }
+            let text = DashboardTests.text(html)
+            for cohort in ["Sep 2023 (1)", "Dec 2023 (1)", "Mar 2024 (1)", "Apr 2024 (1)", "Jun 2024 (1)"] { #expect(text.contains(cohort), "\(cohort)") }
+            #expect(!text.contains("Mar 2023 (1)") && !text.contains("Aug 2023 (1)"))
+            #expect(html.contains("<option value=\"app\" selected=\"selected\">app</option>"))
         }
     }
 

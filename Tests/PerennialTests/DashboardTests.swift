@@ -120,6 +120,29 @@ import Testing
         #expect(problems[2] == "thresholds[1]: set amber, red or both")
     }
 
+    @Test("alert crossings: a changed state crosses, the first reading of a key announces only amber and red, scoped keys are separate")
+    func crossings() {
+        let app = KPIThreshold(kpi: "churn_rate", direction: .above, amber: 0.1, red: 0.3, channel: "app")
+        let readings = [
+            AlertReading(key: "churn_rate", kpi: "churn_rate", state: .red, value: 0.2, rule: nil),
+            AlertReading(key: "repeat_rate_30d", kpi: "repeat_rate_30d", state: .green, value: 0.3, rule: nil),
+            AlertReading(key: app.key, kpi: "churn_rate", state: .amber, value: 0.15, rule: app),
+            AlertReading(key: "customers", kpi: "customers", state: .none, value: 10, rule: nil),
+        ]
+        #expect(app.key == "churn_rate@channel=app")
+        let first = AlertCrossing.crossings(readings, stored: [:])
+        #expect(first.map(\.key) == ["churn_rate", "churn_rate@channel=app"] && first.allSatisfy { $0.from == nil })
+        let stored = AlertCrossing.states(readings)
+        #expect(stored == ["churn_rate": .red, "repeat_rate_30d": .green, "churn_rate@channel=app": .amber])
+        #expect(AlertCrossing.crossings(readings, stored: stored).isEmpty)
+        var later = readings
+        later[1].state = .amber
+        later[2].state = .green
+        let changed = AlertCrossing.crossings(later, stored: stored)
+        #expect(changed.map(\.key) == ["repeat_rate_30d", "churn_rate@channel=app"])
+        #expect(changed.map(\.from) == [.green, .amber] && changed.map(\.to) == [.amber, .green])
+    }
+
     // MARK: History and tiles
 
     @Test("month-end history of the hand store: June 2024's figures and its stage migrations as worked out by hand")

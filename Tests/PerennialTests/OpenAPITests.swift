@@ -47,6 +47,7 @@ import Testing
                 ("/v1/segments", "/v1/segments", "200"), ("/v1/stages", "/v1/stages", "200"), ("/v1/kpis", "/v1/kpis", "200"),
                 ("/v1/cohorts", "/v1/cohorts", "200"), ("/v1/models", "/v1/models", "200"), ("/readyz", "/readyz", "200"),
                 ("/healthz", "/healthz", "200"), ("/v1/customers/nobody", "/v1/customers/{id}", "404"),
+                ("/v1/thresholds", "/v1/thresholds", "200"),
             ]
             for read in reads {
                 let (status, body) = try await ServerEventTests.get(client, read.uri, key: server.admin)

@@ -66,6 +66,7 @@ import Testing
         func beginImport(source: String, format: String) async throws -> any OrderImportSession { try await base.beginImport(source: source, format: format) }
         func loadTransactions() async throws -> TransactionTable? { try await base.loadTransactions() }
         func orders(ofCustomer id: String) async throws -> [Order] { try await base.orders(ofCustomer: id) }
+        func acquisitionChannels() async throws -> [String: String] { try await base.acquisitionChannels() }
         func customerExists(_ id: String) async throws -> Bool { try await base.customerExists(id) }
         func statistics() async throws -> StoreStatistics { try await base.statistics() }
         func setting(_ key: String) async throws -> String? { try await base.setting(key) }

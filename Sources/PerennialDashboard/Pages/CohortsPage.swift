@@ -7,6 +7,8 @@ struct CohortsPage {
     var links: DashboardLinks
     /// The customers the matrix is limited to (their current segment or stage); empty for all.
     var filter = CustomerFilter()
+    /// The acquisition channels to offer, most customers first.
+    var channels: [String] = []
     /// How many cohorts and periods after acquisition to show.
     var shown = 12
 
@@ -29,6 +31,7 @@ struct CohortsPage {
         var title = l[weekly ? "cohorts.title_weekly" : "cohorts.title_monthly"]
         if let segment = filter.segment { title += " · " + l["segment.\(segment.rawValue)"] }
         if let stage = filter.stage { title += " · " + l["stage.\(stage.rawValue)"] }
+        if let channel = filter.channel { title += " · " + l.format("overview.scope_channel", channel) }
         let heatmap = Heatmap(rowLabels: rows.map { "\(cohortName($0)) (\(l.count($0.size)))" }, columnLabels: (0..<columns).map { "+\($0)" }, cells: cells,
                               rowTitle: l["cohorts.row_axis"], columnTitle: l[weekly ? "cohorts.column_axis_weeks" : "cohorts.column_axis_months"],
                               label: title, cellWidth: 54, labelWidth: 150)
@@ -48,7 +51,15 @@ struct CohortsPage {
         for segment in RFMSegment.allCases {
             out += "<option value=\"\(segment.rawValue)\"\(filter.segment == segment ? " selected=\"selected\"" : "")>\(HTML.escape(l["segment.\(segment.rawValue)"]))</option>"
         }
-        out += "</select></label> <button type=\"submit\">\(HTML.escape(l["cohorts.show"]))</button></form>"
+        out += "</select></label> "
+        if !channels.isEmpty {
+            out += "<label>\(HTML.escape(l["cohorts.channel"])) <select name=\"channel\"><option value=\"\">\(HTML.escape(l["cohorts.any_channel"]))</option>"
+            for channel in channels {
+                out += "<option value=\"\(HTML.escape(channel))\"\(filter.channel == channel ? " selected=\"selected\"" : "")>\(HTML.escape(channel))</option>"
+            }
+            out += "</select></label> "
+        }
+        out += "<button type=\"submit\">\(HTML.escape(l["cohorts.show"]))</button></form>"
         return out
     }
 }

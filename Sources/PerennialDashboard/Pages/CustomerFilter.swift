@@ -9,12 +9,15 @@ public struct CustomerFilter: Sendable, Hashable {
     public var segment: RFMSegment?
     public var r: Int?
     public var f: Int?
+    /// The acquisition channel.
+    public var channel: String?
 
-    public init(stage: LifecycleStage? = nil, segment: RFMSegment? = nil, r: Int? = nil, f: Int? = nil) {
+    public init(stage: LifecycleStage? = nil, segment: RFMSegment? = nil, r: Int? = nil, f: Int? = nil, channel: String? = nil) {
         self.stage = stage
         self.segment = segment
         self.r = r
         self.f = f
+        self.channel = channel
     }
 
     /// A filter from query parameters; unknown values are ignored (an empty filter shows no list).
@@ -23,10 +26,11 @@ public struct CustomerFilter: Sendable, Hashable {
         segment = query["segment"].flatMap(RFMSegment.init(rawValue:))
         r = query["r"].flatMap { Int($0) }.flatMap { (1...5).contains($0) ? $0 : nil }
         f = query["f"].flatMap { Int($0) }.flatMap { (1...5).contains($0) ? $0 : nil }
+        channel = query["channel"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Whether the filter selects anything at all.
-    public var isEmpty: Bool { stage == nil && segment == nil && r == nil && f == nil }
+    public var isEmpty: Bool { stage == nil && segment == nil && r == nil && f == nil && channel == nil }
 
     var query: [(String, String)] {
         var items: [(String, String)] = []
@@ -34,10 +38,13 @@ public struct CustomerFilter: Sendable, Hashable {
         if let segment { items.append(("segment", segment.rawValue)) }
         if let r { items.append(("r", "\(r)")) }
         if let f { items.append(("f", "\(f)")) }
+        if let channel { items.append(("channel", channel)) }
         return items
     }
 
-    public func matches(_ profile: CustomerProfile) -> Bool {
+    /// Whether a customer is selected; `channels` gives acquisition channels (needed with `channel`).
+    public func matches(_ profile: CustomerProfile, channels: [String: String] = [:]) -> Bool {
+        if let channel, channels[profile.customerID] != channel { return false }
         if let stage, profile.stage != stage { return false }
         if let segment, profile.segment != segment { return false }
         if let r, profile.rfm?.r != r { return false }
@@ -57,7 +64,7 @@ public struct CustomerFilter: Sendable, Hashable {
     }
 
     func selected(_ input: DashboardInput) -> [CustomerProfile] {
-        input.report.profiles.filter(matches).sorted { ($0.revenueMinor, $1.customerID) > ($1.revenueMinor, $0.customerID) }
+        input.report.profiles.filter { matches($0, channels: input.channels) }.sorted { ($0.revenueMinor, $1.customerID) > ($1.revenueMinor, $0.customerID) }
     }
 
     private static func field(_ s: String) -> String {

@@ -11,13 +11,18 @@ struct OverviewPage {
         for tile in tiles { out += render(tile, months: history.months) }
         out += "</section><h2>\(HTML.escape(l["overview.alerts"]))</h2>"
         let current = tiles.filter { $0.state == .red || $0.state == .amber }.sorted { $0.state > $1.state }
+        let scoped = input.scoped.filter { $0.state == .red || $0.state == .amber }.sorted { $0.state > $1.state }
         let changes = StateChange.changes(tiles, months: history.months)
-        if current.isEmpty && changes.isEmpty {
+        if current.isEmpty && scoped.isEmpty && changes.isEmpty {
             out += "<p class=\"note\">\(HTML.escape(l["overview.no_alerts"]))</p>"
         } else {
             out += "<ul class=\"alerts\">"
             for tile in current {
                 out += "<li>\(StateBadge.html(tile.state, l)) \(HTML.escape(l.format("overview.alert_now", l["kpi.\(tile.id)"], value(tile.value, tile.unit))))</li>"
+            }
+            for reading in scoped {
+                let unit = tiles.first { $0.id == reading.rule.kpi }?.unit ?? .count
+                out += "<li>\(StateBadge.html(reading.state, l)) \(HTML.escape(l.format("overview.alert_scoped", l["kpi.\(reading.rule.kpi)"], scopeName(reading.rule), value(reading.value, unit), l.count(reading.customers))))</li>"
             }
             for change in changes.prefix(12) {
                 let unit = tiles.first { $0.id == change.kpi }?.unit ?? .count
@@ -40,6 +45,13 @@ struct OverviewPage {
         out += HTML.table([l["axis.month"], name], zip(months, tile.series).map { [l.month($0), value($1, tile.unit)] }) + "</details>"
         if tile.id == "average_clv" && tile.value == nil { out += "<p class=\"note\">\(HTML.escape(l["overview.clv_needs_model"]))</p>" }
         return out + "</article>"
+    }
+
+    private func scopeName(_ rule: KPIThreshold) -> String {
+        var parts: [String] = []
+        if let segment = rule.segment { parts.append(l["segment.\(segment)"]) }
+        if let channel = rule.channel { parts.append(l.format("overview.scope_channel", channel)) }
+        return parts.joined(separator: ", ")
     }
 
     private func value(_ value: Double?, _ unit: KPITile.Unit) -> String {

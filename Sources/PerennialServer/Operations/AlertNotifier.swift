@@ -84,16 +84,17 @@ public actor AlertNotifier {
     @discardableResult
     public func evaluate(_ input: DashboardInput) async throws -> [AlertCrossing] {
         let tiles = KPITile.tiles(input.history, currency: input.report.currency, thresholds: input.thresholds)
+        let readings = AlertReading.all(tiles: tiles, scoped: input.scoped, rules: input.thresholds)
         let stored = try await storedStates()
-        let crossings = AlertCrossing.crossings(tiles: tiles, stored: stored, rules: input.thresholds)
-        let states = AlertCrossing.states(tiles)
+        let crossings = AlertCrossing.crossings(readings, stored: stored)
+        let states = AlertCrossing.states(readings)
         if states != stored {
             let text = String(decoding: try JSONEncoder().encode(states.mapValues(\.rawValue)), as: UTF8.self)
             try await store.setSetting("alert_states", text)
         }
         let now = Int64(Date().timeIntervalSince1970)
         for crossing in crossings {
-            logger.notice("alert", metadata: ["kpi": .string(crossing.kpi), "from": .string(crossing.from?.rawValue ?? "-"), "to": .string(crossing.to.rawValue)])
+            logger.notice("alert", metadata: ["kpi": .string(crossing.key), "from": .string(crossing.from?.rawValue ?? "-"), "to": .string(crossing.to.rawValue)])
             let payload = Payload(delivery_id: UUID().uuidString.lowercased(), kpi: crossing.kpi, from: crossing.from?.rawValue, to: crossing.to.rawValue,
                                   value: crossing.value, rule: crossing.rule, as_of: Formatting.iso(input.report.asOf), sent_at: Formatting.iso(now))
             let encoder = JSONEncoder()

@@ -19,6 +19,15 @@ struct ThresholdRoutes {
         var thresholds: [KPIThreshold]
         /// Each KPI's state now (`none` without a rule).
         var states: [String: String]
+        /// The scoped rules' readings.
+        var scoped: [Scoped]
+    }
+
+    struct Scoped: Encodable {
+        var key: String
+        var state: String
+        var value: Double?
+        var customers: Int
     }
 
     /// The rules a store has saved, if any.
@@ -57,6 +66,7 @@ struct ThresholdRoutes {
         guard let input = await index.dashboardInput() else { throw APIError.notReady }
         let tiles = KPITile.tiles(input.history, currency: input.report.currency, thresholds: input.thresholds)
         return try APIJSON.response(encoding: Listing(thresholds: input.thresholds,
-                                                       states: Dictionary(uniqueKeysWithValues: tiles.map { ($0.id, $0.state.rawValue) })))
+                                                       states: Dictionary(uniqueKeysWithValues: tiles.map { ($0.id, $0.state.rawValue) }),
+                                                       scoped: input.scoped.map { Scoped(key: $0.rule.key, state: $0.state.rawValue, value: $0.value, customers: $0.customers) }))
     }
 }

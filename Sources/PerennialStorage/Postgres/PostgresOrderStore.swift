@@ -152,6 +152,20 @@ public final class PostgresOrderStore: OrderStore, Sendable {
         return builder.build()
     }
 
+    /// Each customer's acquisition channel: the channel of the earliest purchase order (then the
+    /// smallest order id).
+    public func acquisitionChannels() async throws -> [String: String] {
+        let rows = try await query("""
+            SELECT DISTINCT ON (customer_id) customer_id, channel FROM orders
+            WHERE kind = 0 AND customer_id IS NOT NULL ORDER BY customer_id, placed_at, order_id
+            """)
+        var channels: [String: String] = [:]
+        for try await (id, channel) in rows.decode((String, String?).self) {
+            if let channel, !channel.isEmpty { channels[id] = channel }
+        }
+        return channels
+    }
+
     /// One customer's orders with lines, oldest first.
     public func orders(ofCustomer id: String) async throws -> [Order] {
         var orders: [Order] = []

@@ -96,6 +96,20 @@ public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
         return builder.build()
     }
 
+    /// Each customer's acquisition channel. SQLite returns the bare `channel` of the row that holds
+    /// `MIN(placed_at)`; `order_id` breaks ties the way PostgreSQL's `DISTINCT ON` does below.
+    public func acquisitionChannels() async throws -> [String: String] {
+        let statement = try reader.prepare("""
+            SELECT customer_id, channel, MIN(printf('%020d|%s', placed_at, order_id)) FROM orders
+            WHERE kind = 0 AND customer_id IS NOT NULL GROUP BY customer_id
+            """)
+        var channels: [String: String] = [:]
+        while try statement.step() {
+            if let id = statement.string(0), let channel = statement.string(1), !channel.isEmpty { channels[id] = channel }
+        }
+        return channels
+    }
+
     /// One customer's orders with lines, oldest first.
     public func orders(ofCustomer id: String) async throws -> [Order] {
         let statement = try reader.prepare("""
