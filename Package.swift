@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "PerennialModels", targets: ["PerennialModels"]),
         .library(name: "PerennialReports", targets: ["PerennialReports"]),
         .library(name: "PerennialDashboard", targets: ["PerennialDashboard"]),
+        .library(name: "PerennialCampaigns", targets: ["PerennialCampaigns"]),
         .library(name: "PerennialServer", targets: ["PerennialServer"]),
     ],
     dependencies: [
@@ -49,6 +50,7 @@ let package = Package(
             ]
         ),
         .target(name: "PerennialReports", dependencies: ["PerennialCore", "PerennialModels"]),
+        .target(name: "PerennialCampaigns", dependencies: ["PerennialCore", "PerennialModels"]),
         .target(
             name: "PerennialDashboard",
             dependencies: ["PerennialCore", "PerennialModels", "PerennialReports"],
@@ -83,7 +85,7 @@ let package = Package(
         .testTarget(
             name: "PerennialTests",
             dependencies: ["PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialGenerator", "PerennialModels",
-                           "PerennialReports", "PerennialDashboard", "PerennialServer", "PerennialTestSupport",
+                           "PerennialReports", "PerennialDashboard", "PerennialCampaigns", "PerennialServer", "PerennialTestSupport",
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "HTTPTypes", package: "swift-http-types")],

@@ -1,0 +1,182 @@
+import Foundation
+import PerennialCampaigns
+import PerennialCore
+import PerennialTestSupport
+import Testing
+
+/// Campaign definitions, the decision engine's rules and the uplift statistics, without I/O.
+@Suite struct CampaignTests {
+    static var examples: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("examples/campaigns")
+    }
+
+    // MARK: Definitions
+
+    @Test("every example definition in examples/campaigns is valid, with the steps the issue describes")
+    func examples() throws {
+        var campaigns: [String: Campaign] = [:]
+        for file in try FileManager.default.contentsOfDirectory(atPath: Self.examples.path).sorted() where file.hasSuffix(".json") {
+            let (parsed, problems) = CampaignParser.parse(try Data(contentsOf: Self.examples.appendingPathComponent(file)))
+            #expect(problems.isEmpty, "\(file): \(problems)")
+            for campaign in parsed { campaigns[campaign.id] = campaign }
+        }
+        #expect(Set(campaigns.keys) == ["welcome-series", "win-back", "cart-recovery", "loyalty-upgrade", "birthday", "replenishment"])
+        let welcome = try #require(campaigns["welcome-series"])
+        #expect(welcome.trigger == .event(type: "order", firstOrder: true, notFollowedBy: nil, within: nil))
+        #expect(welcome.steps.count == 4 && welcome.steps[0] == .wait(.days(3), exitIf: nil) && welcome.steps[2] == .wait(.days(14), exitIf: "order"))
+        guard case let .coupon(coupon) = welcome.steps[3] else { Issue.record("the welcome series ends with a coupon"); return }
+        #expect(coupon.amountOff == 30 && coupon.minimumSpend == 200 && coupon.expiresIn == .days(7) && coupon.message.channel == .sms)
+        let winBack = try #require(campaigns["win-back"])
+        #expect(winBack.trigger == .thresholdCrossed(metric: .churnRisk, above: true, value: 0.7) && winBack.audience.minCLVPercentile == 70)
+        guard case let .branch(branches) = winBack.steps[0] else { Issue.record("win-back branches"); return }
+        #expect(branches.map(\.condition) == [.priceSensitive, .recentComplaint(.days(30)), nil])
+        #expect(campaigns["cart-recovery"]?.trigger == .event(type: "add_to_cart", firstOrder: false, notFollowedBy: "order", within: .hours(4)))
+        #expect(campaigns["loyalty-upgrade"]?.trigger == .stageEntered(.loyal) && campaigns["birthday"]?.trigger == .birthdayMonth)
+        #expect(campaigns["replenishment"]?.trigger == .replenishmentDue(lead: .days(2), minPurchases: 3))
+    }
+
+    @Test("invalid definitions are rejected with every problem named by its field")
+    func problems() {
+        let text = #"""
+        {"campaigns": [
+          {"id": "bad one", "priority": 5000, "holdout": 0.8, "trigger": {"type": "stage_entered", "stage": "vip"},
+           "steps": [{"wait": "3 days"}, {"message": {"channel": "fax", "template": "x"}},
+                     {"coupon": {"amount_off": 300, "min_spend": 200, "expires_in": "7d", "channel": "sms", "template": "c"}},
+                     {"wait": "1d", "message": {"channel": "sms", "template": "x"}}], "colour": "red"},
+          {"id": "ok", "trigger": {"type": "event", "event": "add_to_cart", "not_followed_by": "order"}, "steps": []}
+        ]}
+        """#
+        let (campaigns, problems) = CampaignParser.parse(Data(text.utf8))
+        #expect(campaigns.isEmpty)
+        let paths = problems.map(\.path)
+        for path in ["campaigns[0].id", "campaigns[0].priority", "campaigns[0].holdout", "campaigns[0].trigger.stage", "campaigns[0].steps[0].wait",
+                     "campaigns[0].steps[1].message.channel", "campaigns[0].steps[2].coupon.amount_off", "campaigns[0].steps[3]",
+                     "campaigns[0].colour", "campaigns[1].trigger.within", "campaigns[1].steps"] {
+            #expect(paths.contains(path), "a problem at \(path); got \(problems)")
+        }
+        #expect(problems.first { $0.path == "campaigns[0].steps[1].message.channel" }?.message == "'fax' is not one of sms, email, push, wechat")
+        #expect(CampaignParser.parse(Data("{".utf8)).problems.first?.path == "(document)")
+    }
+
+    // MARK: Holdout
+
+    @Test("holdout: the same arm on every run, the share within 1% over 100,000 customers, campaigns independent")
+    func holdout() {
+        // Pinned: a change of the hash would move customers between arms of running campaigns.
+        #expect(Holdout.position(campaign: "win-back", customer: "12347") == Holdout.position(campaign: "win-back", customer: "12347"))
+        let pinned = (0..<8).map { Holdout.isHeldOut(campaign: "welcome-series", customer: "c\($0)", share: 0.5) }
+        #expect(pinned == (0..<8).map { Holdout.isHeldOut(campaign: "welcome-series", customer: "c\($0)", share: 0.5) })
+        for share in [0.05, 0.1, 0.3] {
+            let held = (0..<100_000).filter { Holdout.isHeldOut(campaign: "win-back", customer: String(100_000 + $0), share: share) }.count
+            #expect(abs(Double(held) / 100_000 - share) < 0.01, "share \(share): \(held) held out")
+        }
+        // In two campaigns at 10%, about 1% of customers are held out of both.
+        let both = (0..<100_000).filter {
+            Holdout.isHeldOut(campaign: "win-back", customer: "\($0)", share: 0.1) && Holdout.isHeldOut(campaign: "cart-recovery", customer: "\($0)", share: 0.1)
+        }.count
+        #expect(abs(Double(both) / 100_000 - 0.01) < 0.002)
+    }
+
+    // MARK: Decisions
+
+    /// A customer who is never held out of the campaigns below (holdout 0).
+    static func action(_ campaign: String, priority: Int, customer: String = "c1", channel: MessageChannel = .sms, at: Int64,
+                       transactional: Bool = false, holdout: Double = 0) -> PlannedAction {
+        PlannedAction(campaignID: campaign, priority: priority, holdout: holdout, customerID: customer, step: 0,
+                      action: .message(Message(channel: channel, template: "t", transactional: transactional)), at: at)
+    }
+
+    static let noon = utc(2024, 6, 3, 12)
+
+    @Test("consent: withdrawn or never given → no message, recorded with the reason; tags need none")
+    func consent() {
+        let engine = DecisionEngine()
+        let states = ["c1": ContactState(consent: [.sms: false, .email: true]), "c2": ContactState(consent: [.email: true])]
+        let decisions = engine.decide([Self.action("a", priority: 1, at: Self.noon), Self.action("b", priority: 1, customer: "c2", at: Self.noon),
+                                       Self.action("c", priority: 1, channel: .email, at: Self.noon),
+                                       PlannedAction(campaignID: "t", priority: 1, holdout: 0, customerID: "c2", step: 1, action: .tag("vip"), at: Self.noon)],
+                                      states: states)
+        let byCampaign = Dictionary(uniqueKeysWithValues: decisions.map { ($0.action.campaignID, $0) })
+        #expect(byCampaign["a"]?.outcome == .suppressed(.consent) && byCampaign["a"]?.reason == "the customer withdrew consent for sms")
+        #expect(byCampaign["b"]?.outcome == .suppressed(.consent) && byCampaign["b"]?.reason == "the customer has not consented to sms")
+        #expect(byCampaign["c"]?.outcome == .send)
+        #expect(byCampaign["t"]?.outcome == .send)
+    }
+
+    @Test("caps: the higher priority takes the day's one place, the other is suppressed with priority; earlier sends block with frequency_cap; transactional is exempt")
+    func caps() {
+        let engine = DecisionEngine(policy: ContactPolicy(perDay: 1, perWeek: 3))
+        let consenting = ContactState(consent: [.sms: true, .push: true])
+        let collide = engine.decide([Self.action("cart-recovery", priority: 70, at: Self.noon), Self.action("win-back", priority: 80, channel: .push, at: Self.noon)],
+                                    states: ["c1": consenting])
+        #expect(collide.map(\.action.campaignID) == ["win-back", "cart-recovery"])
+        #expect(collide[0].outcome == .send)
+        #expect(collide[1].outcome == .suppressed(.priority) && collide[1].reason == "the cap went to higher-priority win-back")
+        // Sent 23 hours ago: today's place is taken; 25 hours ago it is not, but three in a week is the weekly cap.
+        var state = consenting
+        state.marketingSent = [Self.noon - 23 * 3600]
+        #expect(engine.decide([Self.action("a", priority: 99, at: Self.noon)], states: ["c1": state])[0].outcome == .suppressed(.frequencyCap))
+        state.marketingSent = [Self.noon - 25 * 3600]
+        #expect(engine.decide([Self.action("a", priority: 99, at: Self.noon)], states: ["c1": state])[0].outcome == .send)
+        state.marketingSent = [Self.noon - 2 * 86_400, Self.noon - 4 * 86_400, Self.noon - 6 * 86_400]
+        let weekly = engine.decide([Self.action("a", priority: 99, at: Self.noon)], states: ["c1": state])[0]
+        #expect(weekly.outcome == .suppressed(.frequencyCap) && weekly.reason == "the cap of 3 a week was already reached")
+        state.marketingSent = [Self.noon - 3600]
+        #expect(engine.decide([Self.action("receipt", priority: 1, at: Self.noon, transactional: true)], states: ["c1": state])[0].outcome == .send)
+    }
+
+    @Test("quiet hours: deferred to 09:00 in the customer's own time zone, across midnight")
+    func quietHours() {
+        let engine = DecisionEngine(policy: ContactPolicy(quietStart: 21, quietEnd: 9))
+        let shanghai = ContactState(consent: [.sms: true], timeZone: "Asia/Shanghai")
+        // 14:00 UTC is 22:00 in Shanghai: deferred to 09:00 the next local day, 01:00 UTC.
+        let evening = engine.decide([Self.action("a", priority: 1, at: utc(2024, 6, 3, 14))], states: ["c1": shanghai])[0]
+        #expect(evening.outcome == .deferred(until: utc(2024, 6, 4, 1)))
+        // 20:00 UTC is 04:00 in Shanghai the next day: deferred to 09:00 that same local day.
+        #expect(engine.decide([Self.action("a", priority: 1, at: utc(2024, 6, 3, 20))], states: ["c1": shanghai])[0].outcome == .deferred(until: utc(2024, 6, 4, 1)))
+        // 02:00 UTC is 10:00 in Shanghai: sent.
+        #expect(engine.decide([Self.action("a", priority: 1, at: utc(2024, 6, 3, 2))], states: ["c1": shanghai])[0].outcome == .send)
+        // London in summer (UTC+1): 20:30 UTC is 21:30 local → 09:00 local = 08:00 UTC.
+        let london = ContactState(consent: [.sms: true], timeZone: "Europe/London")
+        #expect(engine.decide([Self.action("a", priority: 1, at: utc(2024, 6, 3, 20, 30))], states: ["c1": london])[0].outcome == .deferred(until: utc(2024, 6, 4, 8)))
+    }
+
+    @Test("held-out customers get nothing and do not use a cap place")
+    func heldOut() throws {
+        let engine = DecisionEngine()
+        // A customer held out of a campaign at 50%, found by the hash.
+        let customer = try #require((0..<100).map { "h\($0)" }.first { Holdout.isHeldOut(campaign: "win-back", customer: $0, share: 0.5) })
+        let decisions = engine.decide([Self.action("win-back", priority: 80, customer: customer, at: Self.noon, holdout: 0.5),
+                                       Self.action("cart-recovery", priority: 70, customer: customer, at: Self.noon)],
+                                      states: [customer: ContactState(consent: [.sms: true])])
+        #expect(decisions.map(\.outcome) == [.heldOut, .send])
+    }
+
+    // MARK: Statistics
+
+    @Test("uplift statistics against hand computation (and scipy 1.17.1): two-proportion z-test, Welch's t-test, sample ratio")
+    func statistics() throws {
+        // 120 of 1,000 treated converted, 90 of 1,000 held out. Pooled p = 210/2000 = 0.105,
+        // SE = √(0.105 · 0.895 · 0.002) = 0.0137095, z = 0.03 / SE = 2.18827, p = 0.028650;
+        // unpooled SE √(0.12·0.88/1000 + 0.09·0.91/1000) = 0.0136931, CI 0.03 ± 1.959964 · SE.
+        let z = try #require(Uplift.proportions(treated: 120, of: 1_000, control: 90, of: 1_000))
+        #expect(abs(z.statistic - 2.1882658846227234) < 1e-12)
+        #expect(abs(z.pValue - 0.028650240398448473) < 1e-12)
+        #expect(abs(z.lower - 0.003162087844242642) < 1e-12 && abs(z.upper - 0.056837912155757356) < 1e-12)
+        // Revenue per customer: treated 12, 15, 11, 18, 14 (mean 14, variance 7.5); control 10, 9, 13, 8, 11, 10
+        // (mean 10.1667, variance 2.96667). SE² = 7.5/5 + 2.96667/6 = 1.994444, t = 3.83333/1.412248 = 2.714349,
+        // df = 1.994444² / (1.5²/4 + 0.494444²/5) = 6.50612.
+        let t = try #require(Uplift.means(treated: [12, 15, 11, 18, 14], control: [10, 9, 13, 8, 11, 10]))
+        #expect(abs(t.statistic - 2.7143485447311524) < 1e-10)
+        #expect(abs(t.degreesOfFreedom! - 6.506118369242574) < 1e-10)
+        #expect(abs(t.pValue - 0.03221402060047461) < 1e-9)
+        #expect(abs(t.lower - 0.44181509147359366) < 1e-8 && abs(t.upper - 7.224851575193075) < 1e-8)
+        #expect(abs(Distributions.studentCDF(2.0, df: 5.3) - 0.9506438234885671) < 1e-12)
+        #expect(abs(Distributions.studentQuantile(0.975, df: 7) - 2.364624251592784) < 1e-10)
+        // Sample ratio: 4,850 treated and 650 held out at a 10% setting (expected 4,950 and 550): χ² = 20.2020, p = 6.968e-6.
+        let ratio = Uplift.sampleRatio(treated: 4_850, control: 650, holdout: 0.1)
+        #expect(abs(ratio.statistic - 20.202020202020204) < 1e-9 && abs(ratio.pValue - 6.967931072849822e-06) < 1e-12)
+        #expect(Uplift.proportions(treated: 0, of: 10, control: 0, of: 10) == nil && Uplift.means(treated: [1], control: [2, 3]) == nil)
+    }
+}
