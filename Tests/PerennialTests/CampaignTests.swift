@@ -153,6 +153,47 @@ import Testing
         #expect(decisions.map(\.outcome) == [.heldOut, .send])
     }
 
+    // MARK: Simulation
+
+    @Test("simulation: cart recovery and a welcome series over a hand-made June, with consent, quiet hours, a priority collision and an exit")
+    func simulation() throws {
+        let cart = #"{"id": "cart-recovery", "priority": 70, "holdout": 0, "trigger": {"type": "event", "event": "add_to_cart", "not_followed_by": "order", "within": "4h"}, "steps": [{"message": {"channel": "push", "template": "cart"}}]}"#
+        let welcome = #"{"id": "welcome-series", "priority": 60, "holdout": 0, "trigger": {"type": "event", "event": "order", "first_order": true}, "steps": [{"wait": "3d"}, {"message": {"channel": "email", "template": "guide"}}, {"wait": "14d", "exit_if": {"event": "order"}}, {"coupon": {"amount_off": 30, "min_spend": 200, "expires_in": "7d", "channel": "sms", "template": "coupon"}}]}"#
+        let (campaigns, problems) = CampaignParser.parse(Data("[\(cart), \(welcome)]".utf8))
+        #expect(problems.isEmpty)
+        let all: [CustomerHistory.ConsentChange] = MessageChannel.allCases.map { .init(at: utc(2024, 1, 1), channel: $0, granted: true) }
+        let order = { (at: Int64) in CustomerHistory.Order(at: at, kind: .purchase, amountMinor: 10_000) }
+        let histories = [
+            // a: orders within 4 hours of the cart: no reminder.
+            CustomerHistory(id: "a", orders: [order(utc(2023, 1, 5)), order(utc(2024, 6, 3, 11))], events: [.init(at: utc(2024, 6, 3, 10), type: "add_to_cart")], consent: all),
+            // b: reminded at 14:00. c: no consent. d: due at 23:00, in quiet hours: sent at 09:00 the next day.
+            CustomerHistory(id: "b", orders: [order(utc(2023, 1, 5))], events: [.init(at: utc(2024, 6, 3, 10), type: "add_to_cart")], consent: all),
+            CustomerHistory(id: "c", orders: [order(utc(2023, 1, 5))], events: [.init(at: utc(2024, 6, 3, 10), type: "add_to_cart")]),
+            CustomerHistory(id: "d", orders: [order(utc(2023, 1, 5))], events: [.init(at: utc(2024, 6, 3, 19), type: "add_to_cart")], consent: all),
+            // e: first order on June 1, welcomed on June 4, orders again on June 10: leaves before the coupon.
+            CustomerHistory(id: "e", orders: [order(utc(2024, 6, 1, 12)), order(utc(2024, 6, 10, 12))], consent: all),
+            // f: first order on June 1; on June 4 at 12:00 the cart reminder (priority 70) takes the day's place
+            // from the welcome email (60); no second order, so the coupon goes out on June 18.
+            CustomerHistory(id: "f", orders: [order(utc(2024, 6, 1, 12))], events: [.init(at: utc(2024, 6, 4, 8), type: "add_to_cart")], consent: all),
+        ]
+        let simulator = Simulator(campaigns: campaigns, policy: ContactPolicy(perDay: 1, perWeek: 3, quietStart: 21, quietEnd: 9))
+        let results = simulator.run(histories: histories, options: AnalysisOptions(asOf: nil, calendar: .utc), model: nil,
+                                    from: utc(2024, 6, 1), to: utc(2024, 7, 1), currency: Currency("GBP"))
+        let cartResult = results[0], welcomeResult = results[1]
+        #expect(cartResult.entries == 4 && cartResult.customers == 4 && cartResult.heldOut == 0)
+        #expect(cartResult.reached == 3 && cartResult.messages == 3 && cartResult.deferredQuietHours == 1)
+        #expect(cartResult.suppressed == ["consent": 1] && cartResult.completed == 4 && cartResult.inProgress == 0)
+        #expect(welcomeResult.entries == 2 && welcomeResult.reached == 2 && welcomeResult.messages == 1 && welcomeResult.coupons == 1)
+        #expect(welcomeResult.suppressed == ["priority": 1] && welcomeResult.exited == 1 && welcomeResult.completed == 1)
+        // With a 50% holdout, exactly the customers the hash holds out get nothing.
+        var held = campaigns[0]
+        held.holdout = 0.5
+        let expected = ["b", "c", "d", "f"].filter { Holdout.isHeldOut(campaign: "cart-recovery", customer: $0, share: 0.5) }.count
+        let heldResult = Simulator(campaigns: [held]).run(histories: histories, options: AnalysisOptions(calendar: .utc), model: nil,
+                                                          from: utc(2024, 6, 1), to: utc(2024, 7, 1), currency: Currency("GBP"))[0]
+        #expect(heldResult.heldOut == expected && heldResult.customers == 4)
+    }
+
     // MARK: Statistics
 
     @Test("uplift statistics against hand computation (and scipy 1.17.1): two-proportion z-test, Welch's t-test, sample ratio")
