@@ -73,7 +73,7 @@ let package = Package(
             name: "perennial",
             dependencies: [
                 "PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialGenerator", "PerennialModels",
-                "PerennialReports", "PerennialDashboard", "PerennialServer",
+                "PerennialReports", "PerennialDashboard", "PerennialCampaigns", "PerennialServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -221,3 +221,50 @@ import Testing
         #expect(Uplift.proportions(treated: 0, of: 10, control: 0, of: 10) == nil && Uplift.means(treated: [1], control: [2, 3]) == nil)
     }
 }
+
+/// `perennial campaigns` through the real binary.
+@Suite struct CampaignCommandTests {
+    @Test("campaigns simulate over the Online Retail history (a generated store without ../shared): the JSON report, and no consent means no message")
+    func simulateCommand() throws {
+        let directory = try TemporaryDirectory()
+        let examples = CampaignTests.examples.path
+        let files = ["welcome-series.json", "cart-recovery.json", "replenishment.json"].map { examples + "/" + $0 }
+        let from: String, to: String
+        if let retail = SharedDatasets.path("online_retail.csv.gz") {
+            _ = try CommandLineTests.run(["import", "orders", retail, "--format", "online-retail"], in: directory.url)
+            (from, to) = ("2011-11-01", "2011-12-01")
+        } else {
+            _ = try CommandLineTests.run(["generate", "--customers", "400", "--seed", "3", "--out", "store.csv"], in: directory.url)
+            _ = try CommandLineTests.run(["import", "orders", "store.csv", "--format", "generic"], in: directory.url)
+            (from, to) = ("2024-06-01", "2024-07-01")
+        }
+        func simulate(_ extra: [String]) throws -> [String: Any] {
+            let run = try CommandLineTests.run(["campaigns", "simulate"] + files + ["--from", from, "--to", to, "--json"] + extra, in: directory.url)
+            #expect(run.status == 0, "\(run.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        }
+        // The store has no consent events: every message is suppressed for consent; nothing reaches anyone.
+        let strict = try simulate([])
+        #expect(strict["reached"] as? Int == 0)
+        let rows = try #require(strict["campaigns"] as? [[String: Any]])
+        let welcome = try #require(rows.first { $0["id"] as? String == "welcome-series" })
+        let customers = try #require(welcome["customers"] as? Int), heldOut = try #require(welcome["held_out"] as? Int)
+        #expect(customers > 0 && heldOut < customers)
+        #expect(((welcome["suppressed"] as? [String: Int])?["consent"] ?? 0) > 0)
+        // Assuming consent, customers are reached, and a held-out customer never is.
+        let open = try simulate(["--assume-consent"])
+        let reached = try #require(open["reached"] as? Int), held = try #require(open["held_out"] as? Int)
+        #expect(reached > 0 && held == strict["held_out"] as? Int)
+        for row in try #require(open["campaigns"] as? [[String: Any]]) {
+            let entered = row["customers"] as? Int ?? 0
+            #expect((row["reached"] as? Int ?? 0) + (row["held_out"] as? Int ?? 0) <= entered, "\(row)")
+        }
+        let suppressed = try #require(open["suppressed"] as? [String: Int])
+        #expect(Set(suppressed.keys) == ["consent", "frequency_cap", "priority"] && suppressed["consent"] == 0)
+        // Bad definitions stop the command with the field named.
+        let bad = directory.url.appendingPathComponent("bad.json")
+        try #"{"id": "x", "trigger": {"type": "stage_entered", "stage": "vip"}, "steps": [{"tag": "t"}]}"#.write(to: bad, atomically: true, encoding: .utf8)
+        let failed = try CommandLineTests.run(["campaigns", "validate", bad.path], in: directory.url)
+        #expect(failed.status != 0 && failed.stderr.contains("trigger.stage: 'vip' is not one of potential, new, active, loyal, declining, churned"))
+    }
+}
