@@ -60,6 +60,8 @@ public enum PerennialApplication {
         RouteSpec(method: .post, path: "/v1/jobs/refresh", access: .admin),
         RouteSpec(method: .get, path: "/v1/thresholds", access: .read),
         RouteSpec(method: .put, path: "/v1/thresholds", access: .admin),
+        RouteSpec(method: .get, path: "/v1/outbox", access: .admin),
+        RouteSpec(method: .post, path: "/v1/outbox/:id/retry", access: .admin),
         RouteSpec(method: .get, path: "/metrics", access: .read),
     ]
 
@@ -78,6 +80,7 @@ public enum PerennialApplication {
         let events = EventRoutes(store: index.store, index: index, configuration: configuration, metrics: metrics)
         let reads = ReadRoutes(store: index.store, index: index)
         let thresholds = ThresholdRoutes(index: index, notifier: notifier)
+        let outbox = OutboxRoutes(store: index.store)
         let handlers: [String: Handler] = [
             "GET /healthz": { _, _ in APIJSON.response(#"{"status":"ok"}"#) },
             "GET /readyz": { _, _ in
@@ -96,6 +99,8 @@ public enum PerennialApplication {
             "POST /v1/jobs/refresh": reads.refresh,
             "GET /v1/thresholds": thresholds.get,
             "PUT /v1/thresholds": thresholds.put,
+            "GET /v1/outbox": outbox.list,
+            "POST /v1/outbox/:id/retry": outbox.retry,
             "GET /metrics": { _, _ in
                 Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                          body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render())))
@@ -140,6 +145,9 @@ public enum PerennialApplication {
         var app = Application(router: router(index: index, configuration: configuration, metrics: metrics, sessions: sessions, notifier: notifier),
                               configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "perennial"),
                               logger: logger)
+        if let target = configuration.messageWebhook {
+            app.addServices(OutboxService(deliverer: OutboxDeliverer(store: index.store, target: target, logger: logger)))
+        }
         if configuration.refreshSeconds > 0 {
             app.addServices(RefreshService(index: index, interval: configuration.refreshSeconds, refit: configuration.refitOnRefresh))
         }

@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     public var thresholds: [KPIThreshold] = KPIThreshold.defaults
     /// Where alert webhooks go when a KPI's state changes.
     public var webhooks: [WebhookTarget] = []
+    /// The store's sender: where campaign messages in the outbox are delivered (`nil`: they wait).
+    public var messageWebhook: WebhookTarget?
 
     /// The defaults.
     public init() {}

@@ -82,6 +82,14 @@ import Testing
         func key(id: String) async throws -> StoredAPIKey? { try await base.key(id: id) }
         func keys() async throws -> [StoredAPIKey] { try await base.keys() }
         func revokeKey(id: String, at instant: Int64) async throws -> Bool { try await base.revokeKey(id: id, at: instant) }
+        func enqueue(_ messages: [OutboxMessage]) async throws -> Int { try await base.enqueue(messages) }
+        func dueMessages(now: Int64, limit: Int) async throws -> [OutboxMessage] { try await base.dueMessages(now: now, limit: limit) }
+        func markDelivered(id: String, attempts: Int, at: Int64) async throws { try await base.markDelivered(id: id, attempts: attempts, at: at) }
+        func markFailed(id: String, attempts: Int, nextAttemptAt: Int64, error: String, dead: Bool) async throws {
+            try await base.markFailed(id: id, attempts: attempts, nextAttemptAt: nextAttemptAt, error: error, dead: dead)
+        }
+        func outbox(status: OutboxStatus?, limit: Int) async throws -> [OutboxMessage] { try await base.outbox(status: status, limit: limit) }
+        func retryDead(id: String, now: Int64) async throws -> Bool { try await base.retryDead(id: id, now: now) }
     }
 
     @Test("a read that waits across a live update serves the old profile once and never caches it")

@@ -1,8 +1,4 @@
-import Crypto
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import PerennialDashboard
 import PerennialReports
@@ -121,46 +117,21 @@ public actor AlertNotifier {
 
     /// `sha256=<hex>` of HMAC-SHA256 over `<timestamp>.<body>`: what `X-Perennial-Signature` carries.
     public static func signature(secret: String, timestamp: String, body: Data) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data((timestamp + ".").utf8) + body, using: SymmetricKey(data: Data(secret.utf8)))
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        WebhookPoster.signature(secret: secret, timestamp: timestamp, body: body)
     }
 
     private func deliver(_ body: Data, id: String, to target: WebhookTarget) async {
         defer { pending -= 1 }
-        guard let url = URL(string: target.url) else {
-            failed += 1
-            logger.error("alert webhook URL is not a URL; fix webhooks in the configuration", metadata: ["delivery": .string(id)])
-            return
-        }
         for attempt in 1...max(1, policy.attempts) {
-            let timestamp = String(Int64(Date().timeIntervalSince1970))
-            var request = URLRequest(url: url, timeoutInterval: policy.timeout)
-            request.httpMethod = "POST"
-            request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.setValue(id, forHTTPHeaderField: "X-Perennial-Delivery")
-            request.setValue(timestamp, forHTTPHeaderField: "X-Perennial-Timestamp")
-            request.setValue(Self.signature(secret: target.secret, timestamp: timestamp, body: body), forHTTPHeaderField: "X-Perennial-Signature")
-            request.setValue("\(attempt)", forHTTPHeaderField: "X-Perennial-Attempt")
-            let status = await Self.post(request)
+            let (status, error) = await WebhookPoster.post(body, to: target, id: id, attempt: attempt, timeout: policy.timeout)
             if let status, (200..<300).contains(status) {
                 delivered += 1
                 return
             }
-            logger.warning("alert webhook failed", metadata: ["delivery": .string(id), "attempt": .stringConvertible(attempt),
-                                                            "status": .string(status.map(String.init) ?? "no answer")])
+            logger.warning("alert webhook failed", metadata: ["delivery": .string(id), "attempt": .stringConvertible(attempt), "error": .string(error)])
             if attempt < policy.attempts { try? await Task.sleep(for: .seconds(policy.delay(after: attempt))) }
         }
         failed += 1
         logger.error("alert webhook gave up", metadata: ["delivery": .string(id), "attempts": .stringConvertible(policy.attempts)])
-    }
-
-    /// The status of a POST, `nil` when there was no answer.
-    private static func post(_ request: URLRequest) async -> Int? {
-        await withCheckedContinuation { continuation in
-            URLSession.shared.dataTask(with: request) { _, response, _ in
-                continuation.resume(returning: (response as? HTTPURLResponse)?.statusCode)
-            }.resume()
-        }
     }
 }

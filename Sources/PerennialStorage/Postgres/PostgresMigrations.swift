@@ -110,5 +110,22 @@ enum PostgresMigrations {
         CREATE INDEX orders_facts ON orders (customer_id, placed_at, order_id) INCLUDE (kind, amount_minor);
         DROP INDEX orders_by_customer;
         """),
+        (5, "the campaign message outbox", """
+        CREATE TABLE outbox (
+            message_id TEXT PRIMARY KEY,
+            campaign_id TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            next_attempt_at BIGINT NOT NULL,
+            last_error TEXT,
+            created_at BIGINT NOT NULL,
+            delivered_at BIGINT,
+            seq BIGSERIAL
+        );
+        CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+        """),
     ]
 }

@@ -110,5 +110,21 @@ enum Migrations {
         CREATE INDEX orders_facts ON orders (customer_id, placed_at, order_id, kind, amount_minor);
         DROP INDEX orders_by_customer;
         """),
+        (5, "the campaign message outbox", """
+        CREATE TABLE outbox (
+            message_id TEXT PRIMARY KEY,
+            campaign_id TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            last_error TEXT,
+            created_at INTEGER NOT NULL,
+            delivered_at INTEGER
+        );
+        CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+        """),
     ]
 }

@@ -41,6 +41,24 @@ final class SQLiteGroupCommit: @unchecked Sendable {
         }
     }
 
+    /// Runs other writes in a transaction of their own on the commit thread, between groups, so that
+    /// they never land inside a group's transaction (and its savepoints) on the shared connection.
+    func perform<T: Sendable>(_ body: @escaping @Sendable (SQLiteDatabase) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                do {
+                    try self.database.execute("BEGIN IMMEDIATE")
+                    let value = try body(self.database)
+                    try self.database.execute("COMMIT")
+                    continuation.resume(returning: value)
+                } catch {
+                    try? self.database.execute("ROLLBACK")
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
     private func drain() {
         while true {
             let group: [Waiting] = lock.withLock {

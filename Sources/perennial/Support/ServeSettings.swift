@@ -17,6 +17,7 @@ struct ServeSettings: Equatable {
     var logLevel = "info"
     var thresholds = KPIThreshold.defaults
     var webhooks: [WebhookTarget] = []
+    var messageWebhook: WebhookTarget?
 
     /// Every key: config-file name, environment variable, what it sets.
     static let keys: [(file: String, environment: String, meaning: String)] = [
@@ -29,6 +30,7 @@ struct ServeSettings: Equatable {
         ("log_level", "PERENNIAL_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical"),
         ("thresholds", "PERENNIAL_THRESHOLDS", "the dashboard's KPI thresholds, a JSON array of {kpi, direction, amber, red}"),
         ("webhooks", "PERENNIAL_WEBHOOKS", "where alerts are posted when a KPI changes state, a JSON array of {url, secret}"),
+        ("message_webhook", "PERENNIAL_MESSAGE_WEBHOOK", "the store's sender that campaign messages are delivered to, a JSON object {url, secret}"),
     ]
 
     /// Resolves the settings.
@@ -90,22 +92,34 @@ struct ServeSettings: Equatable {
             }
             if let problem = KPIThreshold.problems(rules).first { throw ValidationError("\(source): \(problem).") }
             thresholds = rules
+        case "message_webhook":
+            guard let target = try? JSONDecoder().decode(WebhookTarget.self, from: Data(text.utf8)) else {
+                throw bad(#"a JSON object such as {"url": "https://shop.example.com/hooks/messages", "secret": "a long random string"}"#)
+            }
+            try Self.check([target], source: source, key: "message_webhook")
+            messageWebhook = target
         case "webhooks":
             guard let targets = try? JSONDecoder().decode([WebhookTarget].self, from: Data(text.utf8)) else {
                 throw bad(#"a JSON array such as [{"url": "https://ops.example.com/hooks/perennial", "secret": "a long random string"}]"#)
             }
-            for (i, target) in targets.enumerated() {
-                guard let url = URL(string: target.url), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-                    throw ValidationError("\(source): webhooks[\(i)].url '\(target.url)' is not an http:// or https:// URL.")
-                }
-                guard target.secret.count >= 16 else {
-                    throw ValidationError("\(source): webhooks[\(i)].secret is shorter than 16 characters; the receiver checks signatures with it, so make it long and random.")
-                }
-            }
+            try Self.check(targets, source: source, key: "webhooks")
             webhooks = targets
         default:
             guard Logger.Level(rawValue: text) != nil else { throw bad("trace, debug, info, notice, warning, error or critical") }
             logLevel = text
+        }
+    }
+
+    /// Checks webhook targets: an http(s) URL and a secret of at least 16 characters.
+    private static func check(_ targets: [WebhookTarget], source: String, key: String) throws {
+        for (i, target) in targets.enumerated() {
+            let name = targets.count == 1 && key == "message_webhook" ? key : "\(key)[\(i)]"
+            guard let url = URL(string: target.url), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw ValidationError("\(source): \(name).url '\(target.url)' is not an http:// or https:// URL.")
+            }
+            guard target.secret.count >= 16 else {
+                throw ValidationError("\(source): \(name).secret is shorter than 16 characters; the receiver checks signatures with it, so make it long and random.")
+            }
         }
     }
 
@@ -119,6 +133,7 @@ struct ServeSettings: Equatable {
         configuration.maxBodyBytes = maxBodyBytes
         configuration.thresholds = thresholds
         configuration.webhooks = webhooks
+        configuration.messageWebhook = messageWebhook
         return configuration
     }
 }
