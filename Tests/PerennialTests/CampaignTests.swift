@@ -194,6 +194,31 @@ import Testing
         #expect(heldResult.heldOut == expected && heldResult.customers == 4)
     }
 
+    @Test("measurement: conversions and revenue inside the attribution window only, treated against held out")
+    func measurement() throws {
+        let entry = utc(2024, 6, 1, 12)
+        let order = { (at: Int64, pounds: Int64) in CustomerHistory.Order(at: at, kind: .purchase, amountMinor: pounds * 100) }
+        let histories = [
+            CustomerHistory(id: "t1", orders: [order(entry + 3600, 100)]),                      // converts
+            CustomerHistory(id: "t2", orders: [order(entry + 7 * 86_400, 50)]),                 // on the window's last second: converts
+            CustomerHistory(id: "t3", orders: [order(entry, 80), order(entry + 7 * 86_400 + 1, 60)]),  // at entry, and after the window: no
+            CustomerHistory(id: "t4"),
+            CustomerHistory(id: "c1", orders: [order(entry + 86_400, 30)]),
+            CustomerHistory(id: "c2"), CustomerHistory(id: "c3"), CustomerHistory(id: "c4"),
+        ]
+        let entries = (0..<8).map { CampaignMeasurement.Entry(customer: $0, at: entry, heldOut: $0 >= 4) }
+        let m = CampaignMeasurement.measure(entries, histories: histories, attributionDays: 7, holdout: 0.5, currency: Currency("GBP"))
+        #expect(m.treated == 4 && m.control == 4 && m.treatedConversions == 2 && m.controlConversions == 1)
+        #expect(m.conversion == Uplift.proportions(treated: 2, of: 4, control: 1, of: 4))
+        #expect(m.revenuePerCustomer == Uplift.means(treated: [100, 50, 0, 0], control: [30, 0, 0, 0]))
+        #expect(m.incrementalRevenue == (37.5 - 7.5) * 4)
+        #expect(m.warnings == ["too few customers to conclude: 4 treated and 4 held out (at least 100 in each arm)"])
+        // 900 treated and 50 held out at a 10% setting: the sample ratio check warns.
+        let skewed = (0..<950).map { CampaignMeasurement.Entry(customer: $0 % 8, at: entry, heldOut: $0 < 50) }
+        let warned = CampaignMeasurement.measure(skewed, histories: histories, attributionDays: 7, holdout: 0.1, currency: Currency("GBP"))
+        #expect(warned.sampleRatioPValue < 0.001 && warned.warnings.contains { $0.hasPrefix("sample ratio mismatch: 50 of 950 held out against a 10% setting") })
+    }
+
     // MARK: Statistics
 
     @Test("uplift statistics against hand computation (and scipy 1.17.1): two-proportion z-test, Welch's t-test, sample ratio")

@@ -4,7 +4,7 @@ import Foundation
 /// Welch's t-test for revenue per customer, each with a 95% confidence interval and a two-sided p-value.
 public enum Uplift {
     /// The result of a test of treated against control.
-    public struct Comparison: Sendable, Hashable {
+    public struct Comparison: Sendable, Hashable, Codable {
         public var treated: Double
         public var control: Double
         /// treated − control.

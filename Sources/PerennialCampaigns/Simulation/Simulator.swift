@@ -25,6 +25,10 @@ public struct CampaignSimulation: Sendable, Hashable, Codable {
     public var inProgress = 0
     /// Firings ignored because the customer was already in the campaign.
     public var alreadyIn = 0
+    /// Treated against held-out entrants over the attribution window, from what the history shows
+    /// after entry. Nothing was sent in a simulation, so this is an A/A comparison: a significant
+    /// difference would point at the assignment or the measurement, not at the campaign.
+    public var measurement: CampaignMeasurement?
 }
 
 /// Replays a recorded history through campaigns, as the live engine would have run them: triggers
@@ -78,7 +82,7 @@ public struct Simulator: Sendable {
         }
         let scan = TriggerScan(histories: histories, states: states, calendar: calendar, from: from, to: to)
         var run = Run(campaigns: active, histories: histories, states: states, channels: channels, calendar: calendar, to: to,
-                      engine: DecisionEngine(policy: policy), assumeConsent: assumeConsent)
+                      engine: DecisionEngine(policy: policy), assumeConsent: assumeConsent, currency: currency)
         for (c, campaign) in active.enumerated() {
             for entry in scan.entries(campaign.trigger, campaign: c) { run.schedule(.enter(entry), at: entry.at) }
         }
@@ -119,9 +123,14 @@ private struct Run {
     var tallies: [CampaignSimulation]
     var customersIn: [Set<Int>], heldOutCustomers: [Set<Int>], reachedCustomers: [Set<Int>]
     var suppressedCustomers: [[String: Set<Int>]]
+    /// Each customer's first entry into each campaign, with their arm.
+    var firstEntries: [[Int: CampaignMeasurement.Entry]]
+    let currency: Currency
 
     init(campaigns: [Campaign], histories: [CustomerHistory], states: DailyStates?, channels: [String: String], calendar: StoreCalendar,
-         to: Int64, engine: DecisionEngine, assumeConsent: Bool) {
+         to: Int64, engine: DecisionEngine, assumeConsent: Bool, currency: Currency) {
+        self.currency = currency
+        firstEntries = campaigns.map { _ in [:] }
         self.campaigns = campaigns
         self.histories = histories
         self.states = states
@@ -183,7 +192,11 @@ private struct Run {
         }
         tallies[entry.campaign].entries += 1
         customersIn[entry.campaign].insert(entry.customer)
-        if Holdout.isHeldOut(campaign: campaign.id, customer: histories[entry.customer].id, share: campaign.holdout) {
+        let heldOut = Holdout.isHeldOut(campaign: campaign.id, customer: histories[entry.customer].id, share: campaign.holdout)
+        if firstEntries[entry.campaign][entry.customer] == nil {
+            firstEntries[entry.campaign][entry.customer] = CampaignMeasurement.Entry(customer: entry.customer, at: entry.at, heldOut: heldOut)
+        }
+        if heldOut {
             heldOutCustomers[entry.campaign].insert(entry.customer)
             return
         }
@@ -298,6 +311,11 @@ private struct Run {
             result.heldOut = heldOutCustomers[c].count
             result.reached = reachedCustomers[c].count
             result.suppressed = suppressedCustomers[c].mapValues(\.count)
+            if !firstEntries[c].isEmpty {
+                let entries = firstEntries[c].values.sorted { $0.customer < $1.customer }
+                result.measurement = CampaignMeasurement.measure(entries, histories: histories, attributionDays: campaigns[c].attributionDays,
+                                                                 holdout: campaigns[c].holdout, currency: currency)
+            }
             return result
         }
     }
