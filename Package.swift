@@ -60,6 +60,7 @@ let package = Package(
             name: "PerennialServer",
             dependencies: [
                 "PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialModels", "PerennialReports", "PerennialDashboard",
+                "PerennialCampaigns",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -9,3 +9,21 @@ struct OutboxService: Service {
         try? await cancelWhenGracefulShutdown { await deliverer.run() }
     }
 }
+
+/// Runs the stored campaigns on a schedule (``CampaignRunner``) until the server shuts down.
+struct CampaignService: Service {
+    let runner: CampaignRunner
+    let interval: Double
+
+    func run() async throws {
+        _ = try? await runner.tick()
+        while !Task.isCancelled {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
+            } catch {
+                return
+            }
+            _ = try? await runner.tick()
+        }
+    }
+}

@@ -145,6 +145,9 @@ public enum PerennialApplication {
         var app = Application(router: router(index: index, configuration: configuration, metrics: metrics, sessions: sessions, notifier: notifier),
                               configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "perennial"),
                               logger: logger)
+        if configuration.campaignSeconds > 0 {
+            app.addServices(CampaignService(runner: CampaignRunner(store: index.store, logger: logger), interval: configuration.campaignSeconds))
+        }
         if let target = configuration.messageWebhook {
             app.addServices(OutboxService(deliverer: OutboxDeliverer(store: index.store, target: target, logger: logger)))
         }

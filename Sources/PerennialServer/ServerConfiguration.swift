@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var webhooks: [WebhookTarget] = []
     /// The store's sender: where campaign messages in the outbox are delivered (`nil`: they wait).
     public var messageWebhook: WebhookTarget?
+    /// Seconds between campaign runs (0: campaigns do not run).
+    public var campaignSeconds = 300.0
 
     /// The defaults.
     public init() {}

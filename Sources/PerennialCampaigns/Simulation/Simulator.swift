@@ -52,6 +52,19 @@ public struct Simulator: Sendable {
     /// Runs the campaigns from `from` (inclusive) to `to` (exclusive).
     public func run(histories: [CustomerHistory], channels: [String: String] = [:], options: AnalysisOptions, model: FittedModel?,
                     from: Int64, to: Int64, currency: Currency) -> [CampaignSimulation] {
+        replay(histories: histories, channels: channels, options: options, model: model, from: from, to: to, currency: currency).campaigns
+    }
+
+    /// What a replay did: the figures of each campaign and every action it decided to send, in time
+    /// order (what the live runner hands to the outbox).
+    public struct Replay: Sendable {
+        public var campaigns: [CampaignSimulation]
+        public var sent: [PlannedAction]
+    }
+
+    /// Runs the campaigns from `from` to `to` and also returns the actions sent.
+    public func replay(histories: [CustomerHistory], channels: [String: String] = [:], options: AnalysisOptions, model: FittedModel?,
+                       from: Int64, to: Int64, currency: Currency) -> Replay {
         let calendar = options.calendar
         let active = campaigns.filter(\.active)
         var index: [String: Int] = [:]
@@ -87,7 +100,7 @@ public struct Simulator: Sendable {
             for entry in scan.entries(campaign.trigger, campaign: c) { run.schedule(.enter(entry), at: entry.at) }
         }
         run.drain()
-        return run.results()
+        return Replay(campaigns: run.results(), sent: run.sent)
     }
 }
 
@@ -123,6 +136,8 @@ private struct Run {
     var tallies: [CampaignSimulation]
     var customersIn: [Set<Int>], heldOutCustomers: [Set<Int>], reachedCustomers: [Set<Int>]
     var suppressedCustomers: [[String: Set<Int>]]
+    /// The actions sent, in time order.
+    var sent: [PlannedAction] = []
     /// Each customer's first entry into each campaign, with their arm.
     var firstEntries: [[Int: CampaignMeasurement.Entry]]
     let currency: Currency
@@ -290,6 +305,7 @@ private struct Run {
                 continue
             case .send, .heldOut:
                 reachedCustomers[c].insert(customer)
+                sent.append(decision.action)
                 switch decision.action.action {
                 case .message: tallies[c].messages += 1
                 case .coupon: tallies[c].coupons += 1

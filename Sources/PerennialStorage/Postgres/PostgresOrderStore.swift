@@ -37,7 +37,7 @@ public final class PostgresOrderStore: OrderStore, Sendable {
     ///
     /// - Throws: ``StorageError`` naming the server when it cannot be reached within `timeout`, refuses
     ///   the login, or holds a schema newer than this perennial.
-    public static func connect(url: String, timeout: Duration = .seconds(15),
+    public static func connect(url: String, timeout: Duration = .seconds(30),
                                logger: Logger = Logger(label: "perennial.postgres")) async throws -> PostgresOrderStore {
         var quiet = logger
         quiet.logLevel = .critical

@@ -18,6 +18,7 @@ struct ServeSettings: Equatable {
     var thresholds = KPIThreshold.defaults
     var webhooks: [WebhookTarget] = []
     var messageWebhook: WebhookTarget?
+    var campaignEvery = "5m"
 
     /// Every key: config-file name, environment variable, what it sets.
     static let keys: [(file: String, environment: String, meaning: String)] = [
@@ -30,6 +31,7 @@ struct ServeSettings: Equatable {
         ("log_level", "PERENNIAL_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical"),
         ("thresholds", "PERENNIAL_THRESHOLDS", "the dashboard's KPI thresholds, a JSON array of {kpi, direction, amber, red}"),
         ("webhooks", "PERENNIAL_WEBHOOKS", "where alerts are posted when a KPI changes state, a JSON array of {url, secret}"),
+        ("campaign_every", "PERENNIAL_CAMPAIGN_EVERY", "span between runs of the stored campaigns (30s, 5m; 0 = campaigns do not run)"),
         ("message_webhook", "PERENNIAL_MESSAGE_WEBHOOK", "the store's sender that campaign messages are delivered to, a JSON object {url, secret}"),
     ]
 
@@ -92,6 +94,9 @@ struct ServeSettings: Equatable {
             }
             if let problem = KPIThreshold.problems(rules).first { throw ValidationError("\(source): \(problem).") }
             thresholds = rules
+        case "campaign_every":
+            guard Serve.seconds(text) != nil else { throw bad("a span like 30s, 5m or 1h (0 turns campaigns off)") }
+            campaignEvery = text
         case "message_webhook":
             guard let target = try? JSONDecoder().decode(WebhookTarget.self, from: Data(text.utf8)) else {
                 throw bad(#"a JSON object such as {"url": "https://shop.example.com/hooks/messages", "secret": "a long random string"}"#)
@@ -134,6 +139,7 @@ struct ServeSettings: Equatable {
         configuration.thresholds = thresholds
         configuration.webhooks = webhooks
         configuration.messageWebhook = messageWebhook
+        configuration.campaignSeconds = Serve.seconds(campaignEvery) ?? 300
         return configuration
     }
 }

@@ -5,8 +5,9 @@ import PerennialStorage
 
 /// Reads what a campaign simulation replays from a store: every customer's orders (with skus and the
 /// coupon codes their order events carried), other events (review ratings) and consent changes.
-enum CampaignHistoryLoader {
-    static func load(_ store: any PerennialStore, table: TransactionTable) async throws -> [CustomerHistory] {
+public enum CampaignHistoryLoader {
+    /// Every customer's history, for a simulation or the live runner.
+    public static func load(_ store: any PerennialStore, table: TransactionTable) async throws -> [CustomerHistory] {
         let timeZone = try await store.setting("timezone")
         var histories: [CustomerHistory] = []
         histories.reserveCapacity(table.customerCount)
@@ -21,8 +22,9 @@ enum CampaignHistoryLoader {
                 case "order":
                     if let order = fields["order_id"] as? String, let code = fields["coupon_code"] as? String { coupons[order] = code }
                 case "consent":
-                    if let channel = (fields["channel"] as? String).flatMap(MessageChannel.init(rawValue:)), let granted = fields["granted"] as? Bool {
-                        consent.append(.init(at: event.occurredAt, channel: channel, granted: granted))
+                    // Stored as {"channel": "sms", "status": "granted" | "withdrawn"}.
+                    if let channel = (fields["channel"] as? String).flatMap(MessageChannel.init(rawValue:)), let status = fields["status"] as? String {
+                        consent.append(.init(at: event.occurredAt, channel: channel, granted: status == "granted"))
                     }
                 default:
                     other.append(.init(at: event.occurredAt, type: event.type, rating: (fields["rating"] as? NSNumber)?.intValue))

@@ -1,0 +1,98 @@
+import Crypto
+import Foundation
+import Logging
+import PerennialCampaigns
+import PerennialCore
+import PerennialStorage
+
+/// Runs the stored campaigns live: each tick replays the last `lookback` of the recorded history
+/// through them (the same ``Simulator`` that `campaigns simulate` uses, so live and simulated decisions
+/// agree) and puts every message and coupon due since the previous tick into the outbox.
+///
+/// State lives in the history and the outbox, not in the runner: a message's id is derived from the
+/// campaign, the customer, the step and the instant, so a replay that decides the same thing again
+/// finds it already in the outbox and adds nothing, and a restart loses nothing. Journeys older than
+/// `lookback` are not followed; tags are counted but not stored yet.
+public actor CampaignRunner {
+    let store: any PerennialStore
+    let lookback: Int64
+    let logger: Logger
+
+    public init(store: any PerennialStore, lookbackDays: Int = 60, logger: Logger = Logger(label: "perennial")) {
+        self.store = store
+        lookback = Int64(lookbackDays) * 86_400
+        self.logger = logger
+    }
+
+    /// What a tick did.
+    public struct Tick: Sendable, Equatable {
+        public var due = 0
+        public var enqueued = 0
+        public var tags = 0
+    }
+
+    static let cursorKey = "campaign_cursor"
+
+    /// Replays up to `now` and enqueues what became due after the stored cursor (on the first tick
+    /// the cursor is `now`: campaigns act from when they start running, not on the past).
+    @discardableResult
+    public func tick(now: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> Tick {
+        let campaigns = try await CampaignRegistry.campaigns(in: store).filter(\.active)
+        guard !campaigns.isEmpty else { return Tick() }
+        guard let cursorText = try await store.setting(Self.cursorKey), let cursor = Int64(cursorText) else {
+            try await store.setSetting(Self.cursorKey, String(now))
+            return Tick()
+        }
+        var tick = Tick()
+        if let table = try await store.loadTransactions() {
+            let zone = try await store.setting("timezone") ?? "UTC"
+            let calendar = StoreCalendar(identifier: zone) ?? .utc
+            let histories = try await CampaignHistoryLoader.load(store, table: table)
+            let replay = Simulator(campaigns: campaigns, policy: ContactPolicy(defaultTimeZone: zone))
+                .replay(histories: histories, channels: try await store.acquisitionChannels(), options: AnalysisOptions(calendar: calendar),
+                        model: try await store.latestModelRecord()?.model, from: now - lookback, to: now + 1, currency: table.currency)
+            var messages: [OutboxMessage] = []
+            for action in replay.sent where action.at > cursor && action.at <= now {
+                tick.due += 1
+                guard let message = Self.message(for: action, now: now) else { tick.tags += 1; continue }
+                messages.append(message)
+            }
+            tick.enqueued = try await store.enqueue(messages)
+        }
+        try await store.setSetting(Self.cursorKey, String(now))
+        if tick.enqueued > 0 { logger.info("campaign messages enqueued", metadata: ["count": .stringConvertible(tick.enqueued)]) }
+        return tick
+    }
+
+    /// The outbox message of a message or coupon action (`nil` for a tag).
+    static func message(for action: PlannedAction, now: Int64) -> OutboxMessage? {
+        let id = "\(action.campaignID):\(action.customerID):\(action.step):\(action.at)"
+        var payload: [String: Any] = ["message_id": id, "campaign_id": action.campaignID, "customer_id": action.customerID, "step": action.step,
+                                      "due_at": action.at]
+        let message: Message
+        switch action.action {
+        case let .message(m): message = m
+        case let .coupon(coupon):
+            message = coupon.message
+            var offer: [String: Any] = ["code": couponCode(prefix: coupon.codePrefix, id: id), "min_spend": coupon.minimumSpend,
+                                        "expires_at": action.at + coupon.expiresIn.seconds]
+            if let amount = coupon.amountOff { offer["amount_off"] = amount }
+            if let percent = coupon.percentOff { offer["percent_off"] = percent }
+            payload["coupon"] = offer
+        case .tag: return nil
+        }
+        payload["channel"] = message.channel.rawValue
+        payload["template"] = message.template
+        payload["transactional"] = message.transactional
+        let body = (try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return OutboxMessage(id: id, campaignID: action.campaignID, customerID: action.customerID, channel: message.channel.rawValue,
+                             payload: body, createdAt: now)
+    }
+
+    /// A coupon code that is the same on every replay: the prefix and 8 characters of the message id's SHA-256.
+    static func couponCode(prefix: String, id: String) -> String {
+        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        let digest = SHA256.hash(data: Data(id.utf8)).prefix(8)
+        return prefix + "-" + String(digest.map { alphabet[Int($0) % alphabet.count] })
+    }
+}
