@@ -65,8 +65,17 @@ public actor CampaignRunner {
     }
 
     /// The outbox message of a message or coupon action (`nil` for a tag).
+    /// The outbox id of an action: the same whenever the same decision is made again.
+    public static func messageID(_ action: PlannedAction) -> String { "\(action.campaignID):\(action.customerID):\(action.step):\(action.at)" }
+
+    /// The code a coupon action is issued with.
+    public static func couponCode(_ action: PlannedAction) -> String? {
+        guard case let .coupon(coupon) = action.action else { return nil }
+        return couponCode(prefix: coupon.codePrefix, id: messageID(action))
+    }
+
     static func message(for action: PlannedAction, now: Int64) -> OutboxMessage? {
-        let id = "\(action.campaignID):\(action.customerID):\(action.step):\(action.at)"
+        let id = messageID(action)
         var payload: [String: Any] = ["message_id": id, "campaign_id": action.campaignID, "customer_id": action.customerID, "step": action.step,
                                       "due_at": action.at]
         let message: Message
@@ -90,7 +99,7 @@ public actor CampaignRunner {
     }
 
     /// A coupon code that is the same on every replay: the prefix and 8 characters of the message id's SHA-256.
-    static func couponCode(prefix: String, id: String) -> String {
+    public static func couponCode(prefix: String, id: String) -> String {
         let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
         let digest = SHA256.hash(data: Data(id.utf8)).prefix(8)
         return prefix + "-" + String(digest.map { alphabet[Int($0) % alphabet.count] })

@@ -219,6 +219,31 @@ import Testing
         #expect(warned.sampleRatioPValue < 0.001 && warned.warnings.contains { $0.hasPrefix("sample ratio mismatch: 50 of 950 held out against a 10% setting") })
     }
 
+    @Test("coupon ledger: redeemed only by a purchase carrying the code before expiry; cost of amount-off and percent-off coupons")
+    func ledger() {
+        let issuedAt = utc(2024, 6, 1, 12)
+        func coupon(_ customer: String, amount: Double?, percent: Double?) -> PlannedAction {
+            PlannedAction(campaignID: "c", priority: 1, holdout: 0, customerID: customer, step: 0,
+                          action: .coupon(Coupon(amountOff: amount, percentOff: percent, minimumSpend: 0, expiresIn: .days(7), codePrefix: "X",
+                                                 message: Message(channel: .sms, template: "t"))), at: issuedAt)
+        }
+        let sent = [coupon("a", amount: 30, percent: nil), coupon("b", amount: nil, percent: 15), coupon("c", amount: 10, percent: nil),
+                    coupon("d", amount: 10, percent: nil), coupon("e", amount: 10, percent: nil)]
+        let histories = [
+            "a": CustomerHistory(id: "a", orders: [.init(at: issuedAt + 86_400, kind: .purchase, amountMinor: 25_000, couponCode: "code-a")]),
+            "b": CustomerHistory(id: "b", orders: [.init(at: issuedAt + 6 * 86_400, kind: .purchase, amountMinor: 20_000, couponCode: "code-b")]),
+            // c used the code after it expired; d used another code; e has not used it yet.
+            "c": CustomerHistory(id: "c", orders: [.init(at: issuedAt + 8 * 86_400, kind: .purchase, amountMinor: 5_000, couponCode: "code-c")]),
+            "d": CustomerHistory(id: "d", orders: [.init(at: issuedAt + 86_400, kind: .purchase, amountMinor: 5_000, couponCode: "other")]),
+        ]
+        let code = { (action: PlannedAction) in "code-" + action.customerID }
+        let ledger = CouponLedger.compute(sent, histories: histories, now: issuedAt + 30 * 86_400, currencyMinorPerMajor: 100, code: code)
+        #expect(ledger.issued == 5 && ledger.redeemed == 2 && ledger.expired == 3 && ledger.open == 0)
+        #expect(ledger.cost == 30 + 200 * 0.15)
+        let early = CouponLedger.compute(sent, histories: histories, now: issuedAt + 3 * 86_400, currencyMinorPerMajor: 100, code: code)
+        #expect(early.redeemed == 2 && early.open == 3 && early.expired == 0, "before expiry, unused coupons are open")
+    }
+
     // MARK: Statistics
 
     @Test("uplift statistics against hand computation (and scipy 1.17.1): two-proportion z-test, Welch's t-test, sample ratio")
@@ -286,6 +311,20 @@ import Testing
         }
         let suppressed = try #require(open["suppressed"] as? [String: Int])
         #expect(Set(suppressed.keys) == ["consent", "frequency_cap", "priority"] && suppressed["consent"] == 0)
+        // Stored campaigns: apply, list, pause, report.
+        #expect(try CommandLineTests.run(["campaigns", "apply", files[0]], in: directory.url).status == 0)
+        let listed = try CommandLineTests.run(["campaigns", "list", "--json"], in: directory.url)
+        #expect(listed.stdout.contains(#""id" : "welcome-series""#) && listed.stdout.contains(#""active" : true"#))
+        #expect(try CommandLineTests.run(["campaigns", "pause", "welcome-series"], in: directory.url).status == 0)
+        #expect(try CommandLineTests.run(["campaigns", "list", "--json"], in: directory.url).stdout.contains(#""active" : false"#))
+        #expect(try CommandLineTests.run(["campaigns", "pause", "nope"], in: directory.url).status != 0)
+        #expect(try CommandLineTests.run(["campaigns", "resume", "welcome-series"], in: directory.url).status == 0)
+        let report = try CommandLineTests.run(["campaigns", "report", "--from", from, "--to", to, "--json"], in: directory.url)
+        #expect(report.status == 0, "\(report.stderr)")
+        let reportObject = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+        let reportRow = try #require((reportObject["campaigns"] as? [[String: Any]])?.first)
+        #expect(reportRow["id"] as? String == "welcome-series" && reportRow["customers"] as? Int == customers)
+        #expect((reportRow["coupons"] as? [String: Any])?["issued"] as? Int == 0, "no consent in the store: no coupon went out")
         // Bad definitions stop the command with the field named.
         let bad = directory.url.appendingPathComponent("bad.json")
         try #"{"id": "x", "trigger": {"type": "stage_entered", "stage": "vip"}, "steps": [{"tag": "t"}]}"#.write(to: bad, atomically: true, encoding: .utf8)

@@ -14,11 +14,12 @@ struct Campaigns: AsyncParsableCommand {
           perennial campaigns validate examples/campaigns/*.json
           perennial campaigns apply examples/campaigns/cart-recovery.json     # perennial serve runs it
           perennial campaigns list · pause ID · resume ID
+          perennial campaigns report --from 2024-05-01 --json
           perennial campaigns simulate examples/campaigns/win-back.json --from 2011-06-01 --to 2011-12-01 --json
           perennial campaigns outbox --status dead
           perennial campaigns retry MESSAGE_ID
         """,
-        subcommands: [Validate.self, Apply.self, List.self, Pause.self, Resume.self, Simulate.self, Outbox.self, Retry.self])
+        subcommands: [Validate.self, Apply.self, List.self, Pause.self, Resume.self, Simulate.self, Report.self, Outbox.self, Retry.self])
 
     /// Reads and checks definition files; throws with every problem, by file and field.
     static func read(_ files: [String]) throws -> [Campaign] {
@@ -181,6 +182,81 @@ extension Campaigns {
                 throw ValidationError("no campaign '\(id)' in \(database.shown); list them with perennial campaigns list.")
             }
             Terminal.note("resumed \(id)")
+        }
+    }
+
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "What the stored campaigns did: reach, treated against held out, coupons issued and redeemed, ROI.",
+            discussion: """
+            Replays the period through the stored campaigns with the engine that ran them (the decisions are \
+            deterministic, so this is what was sent), then measures each campaign's treated against held-out \
+            customers over its attribution window, and follows each coupon it issued: redeemed (an order carried \
+            its code before expiry), expired or open. ROI = (incremental revenue − coupon cost) / coupon cost.
+            """)
+
+        @Option(help: ArgumentHelp("The first day (default: 90 days before --to).", valueName: "date"))
+        var from: String?
+
+        @Option(help: ArgumentHelp("The day after the last (default: tomorrow).", valueName: "date"))
+        var to: String?
+
+        @OptionGroup var database: DatabaseOptions
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        struct Row: Encodable {
+            var id: String
+            var customers, held_out, reached, messages: Int
+            var coupons: CouponLedger
+            var measurement: SimulationReport.Measurement?
+            var roi: Double?
+        }
+
+        func run() async throws {
+            let store = try await database.open(create: false)
+            let campaigns = try await CampaignRegistry.campaigns(in: store)
+            guard !campaigns.isEmpty else { throw ValidationError("no campaigns are stored in \(database.shown); store some with perennial campaigns apply FILE.") }
+            guard let table = try await store.loadTransactions() else { throw ValidationError("the store at \(database.shown) has no customers yet.") }
+            let zone = try await store.setting("timezone") ?? "UTC"
+            let calendar = StoreCalendar(identifier: zone) ?? .utc
+            let now = Int64(Date().timeIntervalSince1970)
+            let end = try to.map { calendar.startOfDay(try ModelTimeOptions.day($0, flag: "--to").dayNumber) } ?? calendar.startOfDay(calendar.dayNumber(of: now) + 1)
+            let start = try from.map { calendar.startOfDay(try ModelTimeOptions.day($0, flag: "--from").dayNumber) } ?? end - 90 * 86_400
+            guard start < end else { throw ValidationError("--from must be before --to.") }
+            let histories = try await CampaignHistoryLoader.load(store, table: table)
+            let byID = Dictionary(uniqueKeysWithValues: histories.map { ($0.id, $0) })
+            let replay = Simulator(campaigns: campaigns, policy: ContactPolicy(defaultTimeZone: zone))
+                .replay(histories: histories, channels: try await store.acquisitionChannels(), options: AnalysisOptions(calendar: calendar),
+                        model: try await store.latestModelRecord()?.model, from: start, to: end, currency: table.currency)
+            let rows = replay.campaigns.map { result -> Row in
+                let ledger = CouponLedger.compute(replay.sent.filter { $0.campaignID == result.id }, histories: byID, now: now,
+                                                  currencyMinorPerMajor: table.currency.minorPerMajor) { CampaignRunner.couponCode($0) ?? "" }
+                let incremental = result.measurement?.incrementalRevenue
+                return Row(id: result.id, customers: result.customers, held_out: result.heldOut, reached: result.reached, messages: result.messages,
+                           coupons: ledger, measurement: result.measurement.map(SimulationReport.Measurement.init),
+                           roi: ledger.cost > 0 ? incremental.map { ($0 - ledger.cost) / ledger.cost } : nil)
+            }
+            if json {
+                struct Output: Encodable { var from, to: String; var campaigns: [Row] }
+                print(try ReportJSON.encode(Output(from: Formatting.iso(start), to: Formatting.iso(end), campaigns: rows)))
+                return
+            }
+            var text = TextTable(["campaign", "entered", "held out", "reached", "conversion t / c", "p", "incremental revenue", "coupons issued / redeemed", "coupon cost", "ROI"])
+            var warnings: [String] = []
+            for row in rows {
+                let m = row.measurement
+                text.add([row.id, Formatting.count(row.customers), Formatting.count(row.held_out), Formatting.count(row.reached),
+                          m?.conversion.map { Formatting.percent($0.treated) + " / " + Formatting.percent($0.control) } ?? "—",
+                          m?.conversion.map { Formatting.decimal($0.p_value, places: 3) } ?? "—",
+                          m?.incremental_revenue.map { Formatting.decimal($0, places: 2) } ?? "—",
+                          "\(row.coupons.issued) / \(row.coupons.redeemed)", Formatting.decimal(row.coupons.cost, places: 2),
+                          row.roi.map { Formatting.percent($0) } ?? "—"])
+                warnings += (m?.warnings ?? []).map { "  \(row.id): \($0)" }
+            }
+            print("Campaigns from \(Formatting.iso(start)) to \(Formatting.iso(end)) (\(table.currency.code)):\n" + text.render()
+                  + (warnings.isEmpty ? "" : "\n" + warnings.joined(separator: "\n")))
         }
     }
 
