@@ -12,7 +12,7 @@ import PerennialStorage
 /// State lives in the history and the outbox, not in the runner: a message's id is derived from the
 /// campaign, the customer, the step and the instant, so a replay that decides the same thing again
 /// finds it already in the outbox and adds nothing, and a restart loses nothing. Journeys older than
-/// `lookback` are not followed; tags are counted but not stored yet.
+/// `lookback` are not followed. Tag steps add the tag to the customer in the store at once.
 public actor CampaignRunner {
     let store: any PerennialStore
     let lookback: Int64
@@ -28,6 +28,7 @@ public actor CampaignRunner {
     public struct Tick: Sendable, Equatable {
         public var due = 0
         public var enqueued = 0
+        /// Tags newly added to customers.
         public var tags = 0
     }
 
@@ -52,12 +53,14 @@ public actor CampaignRunner {
                 .replay(histories: histories, channels: try await store.acquisitionChannels(), options: AnalysisOptions(calendar: calendar),
                         model: try await store.latestModelRecord()?.model, from: now - lookback, to: now + 1, currency: table.currency)
             var messages: [OutboxMessage] = []
+            var tags: [CustomerTag] = []
             for action in replay.sent where action.at > cursor && action.at <= now {
                 tick.due += 1
-                guard let message = Self.message(for: action, now: now) else { tick.tags += 1; continue }
-                messages.append(message)
+                if case let .tag(tag) = action.action { tags.append(CustomerTag(customerID: action.customerID, tag: tag)) }
+                if let message = Self.message(for: action, now: now) { messages.append(message) }
             }
             tick.enqueued = try await store.enqueue(messages)
+            tick.tags = try await store.addTags(tags, at: now)
         }
         try await store.setSetting(Self.cursorKey, String(now))
         if tick.enqueued > 0 { logger.info("campaign messages enqueued", metadata: ["count": .stringConvertible(tick.enqueued)]) }

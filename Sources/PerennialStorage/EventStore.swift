@@ -13,6 +13,19 @@ public protocol EventStore: Sendable {
     func orderFacts(ofCustomers ids: [String]) async throws -> [String: [OrderFact]]
     /// A customer's tags (set by campaigns), sorted.
     func tags(ofCustomer id: String) async throws -> [String]
+    /// Adds tags to customers (a tag a customer has already is left as it is); returns how many were new.
+    func addTags(_ tags: [CustomerTag], at instant: Int64) async throws -> Int
+}
+
+/// A tag on a customer.
+public struct CustomerTag: Sendable, Hashable {
+    public var customerID: String
+    public var tag: String
+
+    public init(customerID: String, tag: String) {
+        self.customerID = customerID
+        self.tag = tag
+    }
 }
 
 extension EventStore {

@@ -151,6 +151,17 @@ import Testing
         try await store.setSetting("campaign_cursor", String(utc(2024, 7, 10, 13)))
         let again = try await runner.tick(now: utc(2024, 7, 10, 16))
         #expect(again.due == 1 && again.enqueued == 0)
+        // A tag step adds the tag in the store, once.
+        let tagging = #"{"id": "cart-tag", "holdout": 0, "trigger": {"type": "event", "event": "add_to_cart"}, "steps": [{"tag": "left-a-cart"}]}"#
+        _ = try await CampaignRegistry.apply([Data(tagging.utf8)], to: store)
+        try await store.setSetting("campaign_cursor", String(utc(2024, 7, 10, 9)))
+        let tagged = try await runner.tick(now: utc(2024, 7, 10, 16))
+        #expect(tagged.tags == 2)
+        let (tags1001, tags1002) = (try await store.tags(ofCustomer: "1001"), try await store.tags(ofCustomer: "1002"))
+        #expect(tags1001 == ["left-a-cart"] && tags1002 == ["left-a-cart"])
+        try await store.setSetting("campaign_cursor", String(utc(2024, 7, 10, 9)))
+        #expect(try await runner.tick(now: utc(2024, 7, 10, 16)).tags == 0)
+        #expect(try await CampaignRegistry.setActive("cart-tag", false, in: store))
         // Paused: nothing is due.
         #expect(try await CampaignRegistry.setActive("cart-recovery", false, in: store))
         try await store.setSetting("campaign_cursor", String(utc(2024, 7, 10, 13)))

@@ -78,6 +78,7 @@ import Testing
         func record(_ events: [CustomerEvent], receivedAt: Int64) async throws -> EventWriteReport { try await base.record(events, receivedAt: receivedAt) }
         func orderFacts(ofCustomers ids: [String]) async throws -> [String: [OrderFact]] { try await base.orderFacts(ofCustomers: ids) }
         func tags(ofCustomer id: String) async throws -> [String] { try await base.tags(ofCustomer: id) }
+        func addTags(_ tags: [CustomerTag], at instant: Int64) async throws -> Int { try await base.addTags(tags, at: instant) }
         func saveKey(_ key: StoredAPIKey) async throws { try await base.saveKey(key) }
         func key(id: String) async throws -> StoredAPIKey? { try await base.key(id: id) }
         func keys() async throws -> [StoredAPIKey] { try await base.keys() }

@@ -171,4 +171,17 @@ extension PostgresOrderStore: EventStore {
         }
         return tags
     }
+
+    /// Adds tags (table `customer_tags`) in one statement.
+    public func addTags(_ tags: [CustomerTag], at instant: Int64) async throws -> Int {
+        guard !tags.isEmpty else { return 0 }
+        let rows = try await query("""
+            INSERT INTO customer_tags (customer_id, tag, added_at)
+            SELECT customer, tag, \(instant) FROM UNNEST(\(tags.map(\.customerID))::text[], \(tags.map(\.tag))::text[]) AS t(customer, tag)
+            ON CONFLICT DO NOTHING RETURNING tag
+            """, doing: "write")
+        var added = 0
+        for try await _ in rows { added += 1 }
+        return added
+    }
 }

@@ -55,4 +55,22 @@ extension SQLiteOrderStore: EventStore {
         _ = try statement.step()
         return Int(statement.int64(0))
     }
+
+    /// Adds tags (table `customer_tags`) on the commit thread.
+    public func addTags(_ tags: [CustomerTag], at instant: Int64) async throws -> Int {
+        guard !tags.isEmpty else { return 0 }
+        return try await groupCommit.perform { database in
+            let statement = try database.prepare("INSERT OR IGNORE INTO customer_tags (customer_id, tag, added_at) VALUES (?, ?, ?)")
+            var added = 0
+            for tag in tags {
+                statement.reset()
+                statement.bind(1, tag.customerID)
+                statement.bind(2, tag.tag)
+                statement.bind(3, instant)
+                try statement.step()
+                added += database.changes
+            }
+            return added
+        }
+    }
 }
