@@ -55,7 +55,9 @@ public enum CampaignParser {
         if attribution != attribution.rounded() || !(1...365).contains(attribution) { r.child("attribution_days")?.fail("a whole number of days from 1 to 365") }
         let audience = r.child("audience").map(audience) ?? Audience()
         var trigger: Trigger?
-        if let t = r.child("trigger") { trigger = self.trigger(t) } else { r.fail("trigger: required") }
+        if let t = r.child("trigger") { trigger = self.trigger(t) } else {
+            r.problems.add(r.path.isEmpty ? "trigger" : r.path + ".trigger", "required: what makes a customer enter, e.g. {\"type\": \"stage_entered\", \"stage\": \"loyal\"}")
+        }
         var steps: [Step] = []
         if let list = r.array("steps") {
             if list.isEmpty { r.child("steps")?.fail("at least one step") }

@@ -6,7 +6,7 @@ public struct CampaignProblem: Sendable, Hashable, CustomStringConvertible, Erro
     public var path: String
     public var message: String
 
-    public var description: String { "\(path): \(message)" }
+    public var description: String { path.isEmpty ? message : "\(path): \(message)" }
 }
 
 /// Reads a parsed JSON value field by field, collecting every problem with its path instead of
