@@ -11,8 +11,10 @@ import PerennialStorage
 ///
 /// State lives in the history and the outbox, not in the runner: a message's id is derived from the
 /// campaign, the customer, the step and the instant, so a replay that decides the same thing again
-/// finds it already in the outbox and adds nothing, and a restart loses nothing. Journeys older than
-/// `lookback` are not followed. Tag steps add the tag to the customer in the store at once.
+/// finds it already in the outbox and adds nothing, and a restart loses nothing. Every decision due in
+/// the window (entries, sends, quiet-hours deferrals, suppressions with their reason) is recorded in
+/// the store under the same kind of id. Journeys older than `lookback` are not followed. Tag steps add
+/// the tag to the customer in the store at once.
 public actor CampaignRunner {
     let store: any PerennialStore
     let lookback: Int64
@@ -28,6 +30,8 @@ public actor CampaignRunner {
     public struct Tick: Sendable, Equatable {
         public var due = 0
         public var enqueued = 0
+        /// Decisions newly recorded (entries, sends, deferrals and suppressions).
+        public var decisions = 0
         /// Tags newly added to customers.
         public var tags = 0
     }
@@ -59,6 +63,8 @@ public actor CampaignRunner {
                 if case let .tag(tag) = action.action { tags.append(CustomerTag(customerID: action.customerID, tag: tag)) }
                 if let message = Self.message(for: action, now: now) { messages.append(message) }
             }
+            let decisions = replay.decisions.filter { $0.at > cursor && $0.at <= now }.map { Self.record($0, now: now) }
+            tick.decisions = try await store.recordDecisions(decisions)
             tick.enqueued = try await store.enqueue(messages)
             tick.tags = try await store.addTags(tags, at: now)
         }
@@ -67,9 +73,15 @@ public actor CampaignRunner {
         return tick
     }
 
-    /// The outbox message of a message or coupon action (`nil` for a tag).
-    /// The outbox id of an action: the same whenever the same decision is made again.
+    /// The outbox id of an action: the same whenever the same decision is made again (its decision's id).
     public static func messageID(_ action: PlannedAction) -> String { "\(action.campaignID):\(action.customerID):\(action.step):\(action.at)" }
+
+    /// A replay's decision as the store keeps it.
+    static func record(_ decision: JourneyDecision, now: Int64) -> DecisionRecord {
+        DecisionRecord(id: decision.id, campaignID: decision.campaignID, customerID: decision.customerID, step: decision.step, decidedAt: decision.at,
+                       outcome: decision.outcome.name, reason: decision.outcome.reason, action: decision.actionKind, channel: decision.channel?.rawValue,
+                       recordedAt: now)
+    }
 
     /// The code a coupon action is issued with.
     public static func couponCode(_ action: PlannedAction) -> String? {
@@ -77,6 +89,7 @@ public actor CampaignRunner {
         return couponCode(prefix: coupon.codePrefix, id: messageID(action))
     }
 
+    /// The outbox message of a message or coupon action (`nil` for a tag).
     static func message(for action: PlannedAction, now: Int64) -> OutboxMessage? {
         let id = messageID(action)
         var payload: [String: Any] = ["message_id": id, "campaign_id": action.campaignID, "customer_id": action.customerID, "step": action.step,

@@ -1,6 +1,8 @@
 import Foundation
 import PerennialCampaigns
 import PerennialCore
+import PerennialServer
+import PerennialStorage
 import PerennialTestSupport
 import Testing
 
@@ -275,7 +277,7 @@ import Testing
 /// `perennial campaigns` through the real binary.
 @Suite struct CampaignCommandTests {
     @Test("campaigns simulate over the Online Retail history (a generated store without ../shared): the JSON report, and no consent means no message")
-    func simulateCommand() throws {
+    func simulateCommand() async throws {
         let directory = try TemporaryDirectory()
         let examples = CampaignTests.examples.path
         let files = ["welcome-series.json", "cart-recovery.json", "replenishment.json"].map { examples + "/" + $0 }
@@ -325,6 +327,20 @@ import Testing
         let reportRow = try #require((reportObject["campaigns"] as? [[String: Any]])?.first)
         #expect(reportRow["id"] as? String == "welcome-series" && reportRow["customers"] as? Int == customers)
         #expect((reportRow["coupons"] as? [String: Any])?["issued"] as? Int == 0, "no consent in the store: no coupon went out")
+        // What the live runner decides is on record: run it over the last 30 days of the period, then list.
+        let day = to.split(separator: "-").compactMap { Int($0) }
+        let end = utc(day[0], day[1], day[2])
+        do {
+            let store = try await StoreLocation.open(directory.path("perennial.db"))
+            try await store.setSetting("campaign_cursor", String(end - 30 * 86_400))
+            let tick = try await CampaignRunner(store: store).tick(now: end)
+            #expect(tick.decisions > 0 && tick.enqueued == 0)
+        }
+        let decisions = try CommandLineTests.run(["campaigns", "decisions", "--outcome", "suppressed", "--json"], in: directory.url)
+        let recorded = try #require(try JSONSerialization.jsonObject(with: Data(decisions.stdout.utf8)) as? [[String: Any]], "\(decisions.stderr)")
+        #expect(!recorded.isEmpty && recorded.allSatisfy { $0["reason"] as? String == "consent" && $0["campaign_id"] as? String == "welcome-series" })
+        let badOutcome = try CommandLineTests.run(["campaigns", "decisions", "--outcome", "bounced"], in: directory.url)
+        #expect(badOutcome.status != 0 && badOutcome.stderr.contains("--outcome 'bounced' is not one of entered, held_out, sent, deferred, suppressed"))
         // Bad definitions stop the command with the field named.
         let bad = directory.url.appendingPathComponent("bad.json")
         try #"{"id": "x", "trigger": {"type": "stage_entered", "stage": "vip"}, "steps": [{"tag": "t"}]}"#.write(to: bad, atomically: true, encoding: .utf8)

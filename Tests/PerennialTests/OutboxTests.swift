@@ -128,12 +128,19 @@ import Testing
             CustomerEvent(id: "k-2", customerID: "1001", occurredAt: utc(2024, 7, 10, 10), payload: .addToCart(sku: "MUG-01", quantity: 1)),
             CustomerEvent(id: "k-3", customerID: "1002", occurredAt: utc(2024, 7, 1), payload: .consent(channel: "push", granted: true)),
             CustomerEvent(id: "k-4", customerID: "1002", occurredAt: utc(2024, 7, 10, 10), payload: .addToCart(sku: "MUG-01", quantity: 1)),
+            // 1003 leaves a cart too but never consented to push.
+            CustomerEvent(id: "k-6", customerID: "1003", occurredAt: utc(2024, 7, 10, 10), payload: .addToCart(sku: "MUG-01", quantity: 1)),
         ]
         _ = try await store.record(events, receivedAt: utc(2024, 7, 10, 10))
         let line = OrderLine(sku: "MUG-01", quantity: 1, unitPriceMillis: 20_000, amountMinor: 2_000)
         let order = Order(id: "K-1", customerID: "1002", placedAt: utc(2024, 7, 10, 11), kind: .purchase, currency: Currency("GBP"), lines: [line])
-        _ = try await store.record([CustomerEvent(id: "k-5", customerID: "1002", occurredAt: utc(2024, 7, 10, 11), payload: .order(order, couponCode: nil))],
+        _ = try await store.record([CustomerEvent(id: "k-5", customerID: "1002", occurredAt: utc(2024, 7, 10, 11), payload: .order(order, couponCode: "SUMMER-5"))],
                                    receivedAt: utc(2024, 7, 10, 11))
+        // The whole-store history reads the replay uses: orders with coupon and skus, other events oldest first.
+        let records = try await store.orderRecords()
+        #expect(records["1002"]?.first?.skus == ["TEA-01"] && records["1002"]?.last == OrderRecord(id: "K-1", placedAt: utc(2024, 7, 10, 11), kind: .purchase, amountMinor: 2_000, couponCode: "SUMMER-5", skus: ["MUG-01"]))
+        let others = try await store.otherEvents()
+        #expect(others["1001"]?.map(\.type) == ["consent", "add_to_cart"] && others["1002"]?.count == 2 && others["1003"]?.count == 1)
         let runner = CampaignRunner(store: store)
         // The first tick only sets the cursor: campaigns do not act on the past.
         let first = try await runner.tick(now: utc(2024, 7, 10, 13))
@@ -141,6 +148,18 @@ import Testing
         // By 15:00 the reminder for 1001 (due at 14:00) is in the outbox; 1002 ordered.
         let tick = try await runner.tick(now: utc(2024, 7, 10, 15))
         #expect(tick.due == 1 && tick.enqueued == 1)
+        // Every decision is on record with its reason: 1001 entered and was sent the reminder; 1003 entered
+        // and was suppressed for consent.
+        #expect(tick.decisions == 4)
+        let decided = try await store.decisions(DecisionQuery(campaignID: "cart-recovery"))
+        let due = utc(2024, 7, 10, 14)
+        #expect(Set(decided.map { "\($0.customerID) \($0.step.map(String.init) ?? "entry") \($0.outcome) \($0.reason ?? "-") \($0.action ?? "-") \($0.channel ?? "-")" })
+                == ["1001 entry entered - - -", "1001 0 sent - message push", "1003 entry entered - - -", "1003 0 suppressed consent message push"])
+        #expect(decided.allSatisfy { $0.decidedAt == due && $0.recordedAt == utc(2024, 7, 10, 15) })
+        #expect(decided.first { $0.outcome == "sent" }?.id == "cart-recovery:1001:0:\(due)", "a sent decision has its outbox message's id")
+        let suppressed = try await store.decisions(DecisionQuery(customerID: "1003", outcome: "suppressed"))
+        #expect(suppressed.map(\.reason) == ["consent"])
+        #expect(try await store.decisions(DecisionQuery(campaignID: "cart-recovery", limit: 1)).count == 1)
         let outbox = try await store.outbox(status: nil, limit: 10)
         #expect(outbox.map(\.id) == ["cart-recovery:1001:0:\(utc(2024, 7, 10, 14))"] && outbox.first?.channel == "push")
         let queued = try #require(outbox.first)
@@ -150,13 +169,13 @@ import Testing
         #expect(try await runner.tick(now: utc(2024, 7, 10, 16)).enqueued == 0)
         try await store.setSetting("campaign_cursor", String(utc(2024, 7, 10, 13)))
         let again = try await runner.tick(now: utc(2024, 7, 10, 16))
-        #expect(again.due == 1 && again.enqueued == 0)
+        #expect(again.due == 1 && again.enqueued == 0 && again.decisions == 0, "a replay records nothing twice")
         // A tag step adds the tag in the store, once.
         let tagging = #"{"id": "cart-tag", "holdout": 0, "trigger": {"type": "event", "event": "add_to_cart"}, "steps": [{"tag": "left-a-cart"}]}"#
         _ = try await CampaignRegistry.apply([Data(tagging.utf8)], to: store)
         try await store.setSetting("campaign_cursor", String(utc(2024, 7, 10, 9)))
         let tagged = try await runner.tick(now: utc(2024, 7, 10, 16))
-        #expect(tagged.tags == 2)
+        #expect(tagged.tags == 3)
         let (tags1001, tags1002) = (try await store.tags(ofCustomer: "1001"), try await store.tags(ofCustomer: "1002"))
         #expect(tags1001 == ["left-a-cart"] && tags1002 == ["left-a-cart"])
         try await store.setSetting("campaign_cursor", String(utc(2024, 7, 10, 9)))

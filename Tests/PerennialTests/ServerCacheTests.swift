@@ -91,6 +91,10 @@ import Testing
         }
         func outbox(status: OutboxStatus?, limit: Int) async throws -> [OutboxMessage] { try await base.outbox(status: status, limit: limit) }
         func retryDead(id: String, now: Int64) async throws -> Bool { try await base.retryDead(id: id, now: now) }
+        func orderRecords() async throws -> [String: [OrderRecord]] { try await base.orderRecords() }
+        func otherEvents() async throws -> [String: [StoredEvent]] { try await base.otherEvents() }
+        func recordDecisions(_ records: [DecisionRecord]) async throws -> Int { try await base.recordDecisions(records) }
+        func decisions(_ query: DecisionQuery) async throws -> [DecisionRecord] { try await base.decisions(query) }
     }
 
     @Test("a read that waits across a live update serves the old profile once and never caches it")

@@ -19,6 +19,12 @@ public struct CampaignMeasurement: Sendable, Hashable, Codable {
     /// The smallest arm that lets a report conclude.
     public static let minimumArm = 100
 
+    /// Whether an arm is smaller than ``minimumArm`` (the first warning).
+    public var isTooSmall: Bool { min(treated, control) < Self.minimumArm }
+
+    /// Whether the arms' sizes are unlikely under the holdout share (p < 0.001, the second warning).
+    public var hasSampleRatioMismatch: Bool { sampleRatioPValue < 0.001 }
+
     /// One customer's entry into a campaign.
     public struct Entry: Sendable, Hashable {
         public var customer: Int
@@ -48,10 +54,10 @@ public struct CampaignMeasurement: Sendable, Hashable, Codable {
         let means = Uplift.means(treated: revenue[0], control: revenue[1])
         let ratio = Uplift.sampleRatio(treated: treated, control: control, holdout: holdout)
         var warnings: [String] = []
-        if min(treated, control) < minimumArm {
+        if min(treated, control) < minimumArm {  // isTooSmall
             warnings.append("too few customers to conclude: \(treated) treated and \(control) held out (at least \(minimumArm) in each arm)")
         }
-        if ratio.pValue < 0.001 {
+        if ratio.pValue < 0.001 {  // hasSampleRatioMismatch
             warnings.append("sample ratio mismatch: \(control) of \(treated + control) held out against a \(Int((holdout * 100).rounded()))% setting (p = \(ratio.pValue)); check the assignment before trusting the figures")
         }
         return CampaignMeasurement(treated: treated, control: control, treatedConversions: converted[0], controlConversions: converted[1],

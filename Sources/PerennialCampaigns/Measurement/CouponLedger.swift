@@ -8,6 +8,9 @@ public struct CouponLedger: Sendable, Hashable, Codable {
     /// What the redeemed coupons cost, in major units: the amount off, or the percentage of the order.
     public var cost = 0.0
 
+    /// An empty ledger.
+    public init() {}
+
     /// The ledger of one campaign's coupon actions, by the code each was issued with.
     public static func compute(_ sent: [PlannedAction], histories: [String: CustomerHistory], now: Int64, currencyMinorPerMajor: Int64,
                                code: (PlannedAction) -> String) -> CouponLedger {

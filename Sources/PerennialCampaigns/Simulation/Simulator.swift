@@ -55,11 +55,13 @@ public struct Simulator: Sendable {
         replay(histories: histories, channels: channels, options: options, model: model, from: from, to: to, currency: currency).campaigns
     }
 
-    /// What a replay did: the figures of each campaign and every action it decided to send, in time
-    /// order (what the live runner hands to the outbox).
+    /// What a replay did: the figures of each campaign, every action it decided to send, in time
+    /// order (what the live runner hands to the outbox), and every decision with its reason.
     public struct Replay: Sendable {
         public var campaigns: [CampaignSimulation]
         public var sent: [PlannedAction]
+        /// Entries and step decisions, in time order.
+        public var decisions: [JourneyDecision]
     }
 
     /// Runs the campaigns from `from` to `to` and also returns the actions sent.
@@ -100,7 +102,7 @@ public struct Simulator: Sendable {
             for entry in scan.entries(campaign.trigger, campaign: c) { run.schedule(.enter(entry), at: entry.at) }
         }
         run.drain()
-        return Replay(campaigns: run.results(), sent: run.sent)
+        return Replay(campaigns: run.results(), sent: run.sent, decisions: run.decisions)
     }
 }
 
@@ -138,6 +140,8 @@ private struct Run {
     var suppressedCustomers: [[String: Set<Int>]]
     /// The actions sent, in time order.
     var sent: [PlannedAction] = []
+    /// Every entry and step decision, in time order.
+    var decisions: [JourneyDecision] = []
     /// Each customer's first entry into each campaign, with their arm.
     var firstEntries: [[Int: CampaignMeasurement.Entry]]
     let currency: Currency
@@ -211,6 +215,8 @@ private struct Run {
         if firstEntries[entry.campaign][entry.customer] == nil {
             firstEntries[entry.campaign][entry.customer] = CampaignMeasurement.Entry(customer: entry.customer, at: entry.at, heldOut: heldOut)
         }
+        decisions.append(JourneyDecision(campaignID: campaign.id, customerID: histories[entry.customer].id, step: nil, at: entry.at,
+                                         outcome: heldOut ? .heldOut : .entered))
         if heldOut {
             heldOutCustomers[entry.campaign].insert(entry.customer)
             return
@@ -298,12 +304,19 @@ private struct Run {
         for decision in engine.decide(planned, states: contact) {
             guard let j = journeyOf[decision.action] else { continue }
             let c = journeys[j].campaign, customer = journeys[j].customer
+            let planned = decision.action
+            func record(_ outcome: JourneyDecision.Outcome) {
+                decisions.append(JourneyDecision(campaignID: planned.campaignID, customerID: planned.customerID, step: planned.step, at: planned.at,
+                                                 outcome: outcome, action: planned.action))
+            }
             switch decision.outcome {
             case .deferred(let until):
+                record(.deferred(until: until))
                 tallies[c].deferredQuietHours += 1
                 if until < to { schedule(.act(j), at: until) }
                 continue
             case .send, .heldOut:
+                record(.sent)
                 reachedCustomers[c].insert(customer)
                 sent.append(decision.action)
                 switch decision.action.action {
@@ -313,6 +326,7 @@ private struct Run {
                 }
                 if let message = decision.action.action.message, !message.transactional { marketingSent[customer, default: []].append(now) }
             case .suppressed(let reason):
+                record(.suppressed(reason))
                 suppressedCustomers[c][reason.rawValue, default: []].insert(customer)
             }
             journeys[j].next += 1

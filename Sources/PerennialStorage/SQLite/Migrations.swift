@@ -126,5 +126,21 @@ enum Migrations {
         );
         CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
         """),
+        (6, "the campaign engine's decisions", """
+        CREATE TABLE campaign_decisions (
+            decision_id TEXT PRIMARY KEY,
+            campaign_id TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            step INTEGER,
+            decided_at INTEGER NOT NULL,
+            outcome TEXT NOT NULL,
+            reason TEXT,
+            action TEXT,
+            channel TEXT,
+            recorded_at INTEGER NOT NULL
+        );
+        CREATE INDEX decisions_by_campaign ON campaign_decisions (campaign_id, decided_at);
+        CREATE INDEX decisions_by_customer ON campaign_decisions (customer_id, decided_at);
+        """),
     ]
 }

@@ -78,6 +78,15 @@ final class SQLiteStatement {
 
     func bind(_ index: Int32, _ value: Int64) { sqlite_nio_sqlite3_bind_int64(statement, index, value) }
 
+    /// Binds the integer, or NULL for `nil`.
+    func bind(_ index: Int32, _ value: Int64?) {
+        guard let value else {
+            sqlite_nio_sqlite3_bind_null(statement, index)
+            return
+        }
+        bind(index, value)
+    }
+
     func bind(_ index: Int32, _ value: Double) { sqlite_nio_sqlite3_bind_double(statement, index, value) }
 
     func bind(_ index: Int32, _ value: String?) {
