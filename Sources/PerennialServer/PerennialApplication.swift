@@ -60,6 +60,12 @@ public enum PerennialApplication {
         RouteSpec(method: .post, path: "/v1/jobs/refresh", access: .admin),
         RouteSpec(method: .get, path: "/v1/thresholds", access: .read),
         RouteSpec(method: .put, path: "/v1/thresholds", access: .admin),
+        RouteSpec(method: .get, path: "/v1/campaigns", access: .read),
+        RouteSpec(method: .put, path: "/v1/campaigns", access: .admin),
+        RouteSpec(method: .post, path: "/v1/campaigns/:id/pause", access: .admin),
+        RouteSpec(method: .post, path: "/v1/campaigns/:id/resume", access: .admin),
+        RouteSpec(method: .get, path: "/v1/campaigns/report", access: .read),
+        RouteSpec(method: .get, path: "/v1/decisions", access: .read),
         RouteSpec(method: .get, path: "/v1/outbox", access: .admin),
         RouteSpec(method: .post, path: "/v1/outbox/:id/retry", access: .admin),
         RouteSpec(method: .get, path: "/metrics", access: .read),
@@ -81,6 +87,7 @@ public enum PerennialApplication {
         let reads = ReadRoutes(store: index.store, index: index)
         let thresholds = ThresholdRoutes(index: index, notifier: notifier)
         let outbox = OutboxRoutes(store: index.store)
+        let campaigns = CampaignRoutes(store: index.store)
         let handlers: [String: Handler] = [
             "GET /healthz": { _, _ in APIJSON.response(#"{"status":"ok"}"#) },
             "GET /readyz": { _, _ in
@@ -99,6 +106,12 @@ public enum PerennialApplication {
             "POST /v1/jobs/refresh": reads.refresh,
             "GET /v1/thresholds": thresholds.get,
             "PUT /v1/thresholds": thresholds.put,
+            "GET /v1/campaigns": campaigns.list,
+            "PUT /v1/campaigns": campaigns.apply,
+            "POST /v1/campaigns/:id/pause": campaigns.pause,
+            "POST /v1/campaigns/:id/resume": campaigns.resume,
+            "GET /v1/campaigns/report": campaigns.report,
+            "GET /v1/decisions": campaigns.decisions,
             "GET /v1/outbox": outbox.list,
             "POST /v1/outbox/:id/retry": outbox.retry,
             "GET /metrics": { _, _ in

@@ -57,6 +57,21 @@ public enum Trigger: Sendable, Hashable {
         case churnRisk = "churn_risk"
         case clv
     }
+
+    /// The trigger's `type` in a definition.
+    public var typeName: String {
+        switch self {
+        case .stageEntered: "stage_entered"
+        case .stageLeft: "stage_left"
+        case .segmentEntered: "segment_entered"
+        case .thresholdCrossed: "threshold_crossed"
+        case .event: "event"
+        case .timeSinceEvent: "time_since_event"
+        case .replenishmentDue: "replenishment_due"
+        case .birthdayMonth: "birthday_month"
+        case .schedule: "schedule"
+        }
+    }
 }
 
 /// One step of a campaign.
