@@ -35,7 +35,9 @@ PAGES = [
     ("predictions", "/predictions", 3),
     ("segments", "/segments", 11),
     ("segment-list", "/segments?segment=champions", 11),
+    ("campaigns", "/campaigns", 1),
     ("customer", "/customers/{customer}", 0),
+    ("campaign-customer", "/customers/{entered}", 0),
 ]
 WIDTHS = [("desktop", 1366, 900), ("phone", 390, 844)]
 LANGUAGES = ["en", "zh-Hans"]
@@ -69,6 +71,40 @@ def build_store(binary, work, shared):
         created = run(binary, "keys", "create", "--role", role, "--db", "store.db", cwd=work)
         keys.append(re.search(r"prn_[0-9a-f]{8}_[A-Za-z0-9_-]{32}", created).group(0))
     return source, keys[0], keys[1]
+
+
+def api(base, method, path, key, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(base + path, data=data, method=method,
+                                     headers={"Authorization": "Bearer " + key, "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=600) as response:
+        return json.load(response)
+
+
+def seed_campaign(base, admin, currency):
+    """Applies the cart-recovery example through the API and posts two days of carts for 300 customers
+    (two in three consented to push, one in four ordered the next day), so the campaigns page has
+    entries, both arms and conversions to show; returns a customer who entered."""
+    examples = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples", "campaigns")
+    with open(os.path.join(examples, "cart-recovery.json")) as f:
+        api(base, "PUT", "/v1/campaigns", admin, json.load(f))
+    customers = [c["customer_id"] for c in api(base, "GET", "/v1/customers?sort=id&limit=300", admin)["customers"]]
+    now = int(time.time())
+    stamp = lambda seconds: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+    events = []
+    for i, customer in enumerate(customers):
+        cart = now - 2 * 86400 + i * 60
+        if i % 3:
+            events.append({"event_id": f"bc-consent-{i}", "type": "consent", "customer_id": customer, "timestamp": stamp(cart - 86400),
+                           "channel": "push", "status": "granted"})
+        events.append({"event_id": f"bc-cart-{i}", "type": "add_to_cart", "customer_id": customer, "timestamp": stamp(cart),
+                       "sku": "22423", "quantity": 1})
+        if i % 4 == 0:
+            events.append({"event_id": f"bc-order-{i}", "type": "order", "customer_id": customer, "timestamp": stamp(cart + 86400),
+                           "order_id": f"BC-{i}", "currency": currency, "lines": [{"sku": "22423", "quantity": 1, "unit_price": 12.75}]})
+    for start in range(0, len(events), 500):
+        api(base, "POST", "/v1/events", admin, {"events": events[start:start + 500]})
+    return customers[1]
 
 
 def wait_ready(base, process, seconds=120):
@@ -120,6 +156,8 @@ def main():
         urllib.request.urlopen(refit, timeout=600).read()
         request = urllib.request.Request(base + "/v1/customers?sort=revenue&limit=1", headers={"Authorization": "Bearer " + key})
         customer = json.load(urllib.request.urlopen(request))["customers"][0]["customer_id"]
+        currency = "GBP" if source == "Online Retail" else "CNY"
+        entered = seed_campaign(base, admin, currency)
         driver = browser()
         # Sign in through the form, as a person does.
         driver.set_window_size(1366, 900)
@@ -133,7 +171,7 @@ def main():
         for name, path, charts in PAGES:
             for language in LANGUAGES:
                 for width_name, width, height in WIDTHS:
-                    url = base + path.format(customer=customer) + ("&" if "?" in path else "?") + "lang=" + language
+                    url = base + path.format(customer=customer, entered=entered) + ("&" if "?" in path else "?") + "lang=" + language
                     driver.set_window_size(width, height)
                     driver.get(url)
                     where = f"{name} ({language}, {width_name})"

@@ -23,14 +23,16 @@ public struct Dashboard: Sendable {
     }
 
     /// A page of the server. `query` holds the page's parameters (`month`, `period`, `stage`, …);
-    /// `notice` is a message shown above the content (an unknown customer).
-    public func page(_ page: DashboardPage, query: [String: String] = [:], cohorts: CohortMatrix? = nil, signOut: Bool = true,
-                     notice: String? = nil) -> String {
-        let content = (notice.map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "") + content(page, query: query, cohorts: cohorts)
+    /// `campaigns` is what the campaigns page shows; `notice` is a message shown above the content
+    /// (an unknown customer).
+    public func page(_ page: DashboardPage, query: [String: String] = [:], cohorts: CohortMatrix? = nil, campaigns: CampaignPanel? = nil,
+                     signOut: Bool = true, notice: String? = nil) -> String {
+        let content = (notice.map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")
+            + content(page, query: query, cohorts: cohorts, campaigns: campaigns)
         return Layout.page(page, title: l["page.\(page.rawValue)"], content: content, l: l, links: links, subtitle: subtitle, signOut: signOut)
     }
 
-    private func content(_ page: DashboardPage, query: [String: String], cohorts: CohortMatrix?) -> String {
+    private func content(_ page: DashboardPage, query: [String: String], cohorts: CohortMatrix?, campaigns: CampaignPanel?) -> String {
         switch page {
         case .overview: OverviewPage(input: input, l: l, links: links).content()
         case .lifecycle: LifecyclePage(input: input, l: l, links: links, month: query["month"]).content()
@@ -39,6 +41,7 @@ public struct Dashboard: Sendable {
                                    channels: input.channelNames).content()
         case .predictions: PredictionsPage(input: input, l: l, links: links).content()
         case .segments: SegmentsPage(input: input, l: l, links: links, filter: CustomerFilter(query: query)).content()
+        case .campaigns: CampaignsPage(panel: campaigns, l: l, currency: input.currency, calendar: input.calendar).content()
         case .customer: ""
         }
     }
@@ -64,7 +67,8 @@ public struct Dashboard: Sendable {
     }
 
     /// Every view in one self-contained HTML file: no links out, no scripts, no external resources.
-    public func report() -> String {
+    /// `campaigns` fills the campaigns section (a note says there are none when `nil`).
+    public func report(campaigns: CampaignPanel? = nil) -> String {
         var dashboard = self
         dashboard.links = .report
         var body = "<header><div class=\"brand\">Perennial</div><nav aria-label=\"\(HTML.escape(l["nav.label"]))\"><ul>"
@@ -72,7 +76,7 @@ public struct Dashboard: Sendable {
         for page in pages { body += "<li><a href=\"#\(page.rawValue)\">\(HTML.escape(l["nav.\(page.rawValue)"]))</a></li>" }
         body += "</ul></nav></header><main><h1>\(HTML.escape(l["report.title"]))</h1><p class=\"subtitle\">\(HTML.escape(subtitle))</p>"
         for page in pages {
-            body += "<section id=\"\(page.rawValue)\"><h1>\(HTML.escape(l["page.\(page.rawValue)"]))</h1>\(dashboard.content(page, query: [:], cohorts: nil))</section>"
+            body += "<section id=\"\(page.rawValue)\"><h1>\(HTML.escape(l["page.\(page.rawValue)"]))</h1>\(dashboard.content(page, query: [:], cohorts: nil, campaigns: campaigns))</section>"
         }
         body += "</main>" + Layout.footer(l)
         return Layout.document(title: "\(l["report.title"]) · Perennial", language: language, body: body)

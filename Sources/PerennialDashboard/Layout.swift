@@ -1,12 +1,12 @@
 /// The dashboard's pages.
 public enum DashboardPage: String, Sendable, CaseIterable {
-    case overview, lifecycle, rfm, cohorts, predictions, segments, customer
+    case overview, lifecycle, rfm, cohorts, predictions, segments, campaigns, customer
 
     /// The path of the page on the server (`customer` takes an id: `/customers/{id}`).
     public var path: String { self == .overview ? "/" : "/\(rawValue)" }
 
     /// The pages in the navigation bar, in order.
-    static let navigation: [DashboardPage] = [.overview, .lifecycle, .rfm, .cohorts, .predictions, .segments]
+    static let navigation: [DashboardPage] = [.overview, .lifecycle, .rfm, .cohorts, .predictions, .segments, .campaigns]
 }
 
 /// Where links point: the server's pages, or anchors inside one self-contained report file (which has

@@ -1,6 +1,7 @@
 import Foundation
 import PerennialCampaigns
 import PerennialCore
+import PerennialDashboard
 import PerennialReports
 import PerennialStorage
 
@@ -16,6 +17,11 @@ public struct CampaignReport: Encodable, Sendable {
     public var to: String
     public var currency: String
     public var campaigns: [Row]
+    /// The period in seconds (not encoded: `from` and `to` carry it).
+    public var start: Int64
+    public var end: Int64
+
+    enum CodingKeys: String, CodingKey { case from, to, currency, campaigns }
 
     /// One campaign's figures.
     public struct Row: Encodable, Sendable {
@@ -85,7 +91,7 @@ public struct CampaignReport: Encodable, Sendable {
         let end = to ?? calendar.startOfDay(calendar.dayNumber(of: now) + 1)
         let start = from ?? end - 90 * 86_400
         guard !campaigns.isEmpty, start < end else {
-            return CampaignReport(from: Formatting.iso(start), to: Formatting.iso(end), currency: table.currency.code, campaigns: [])
+            return CampaignReport(from: Formatting.iso(start), to: Formatting.iso(end), currency: table.currency.code, campaigns: [], start: start, end: end)
         }
         let histories = try await CampaignHistoryLoader.load(store, table: table)
         let byID = Dictionary(uniqueKeysWithValues: histories.map { ($0.id, $0) })
@@ -108,6 +114,39 @@ public struct CampaignReport: Encodable, Sendable {
             Row(id: $0.id, name: $0.name, active: false, priority: $0.priority, holdout: $0.holdout, customers: 0, held_out: 0, reached: 0,
                 messages: 0, suppressed: [:], coupons: CouponLedger(), measurement: nil, roi: nil)
         }
-        return CampaignReport(from: Formatting.iso(start), to: Formatting.iso(end), currency: table.currency.code, campaigns: rows + paused)
+        return CampaignReport(from: Formatting.iso(start), to: Formatting.iso(end), currency: table.currency.code, campaigns: rows + paused,
+                              start: start, end: end)
+    }
+}
+
+extension CampaignReport {
+    /// What the dashboard's campaigns page shows of the report, with the outbox's counts by status.
+    public func panel(outbox: [OutboxStatus: Int] = [:]) -> CampaignPanel {
+        func comparison(_ test: Measurement.Test?) -> CampaignPanel.Comparison? {
+            test.map { CampaignPanel.Comparison(treated: $0.treated, control: $0.control, difference: $0.difference, low: $0.ci_low, high: $0.ci_high, pValue: $0.p_value) }
+        }
+        let rows = campaigns.map { row in
+            var panel = CampaignPanel.Row(id: row.id, name: row.name, active: row.active, holdout: row.holdout)
+            panel.entered = row.customers
+            panel.heldOut = row.held_out
+            panel.reached = row.reached
+            panel.messages = row.messages
+            panel.suppressed = row.suppressed
+            if let m = row.measurement {
+                panel.treated = m.treated
+                panel.control = m.control
+                panel.conversion = comparison(m.conversion)
+                panel.revenuePerCustomer = comparison(m.revenue_per_customer)
+                panel.incrementalRevenue = m.incremental_revenue
+                panel.tooSmall = m.too_small
+                panel.sampleRatioMismatch = m.sample_ratio_mismatch
+            }
+            panel.couponsIssued = row.coupons.issued
+            panel.couponsRedeemed = row.coupons.redeemed
+            panel.couponCost = row.coupons.cost
+            panel.roi = row.roi
+            return panel
+        }
+        return CampaignPanel(from: start, to: end, rows: rows, outbox: Dictionary(uniqueKeysWithValues: outbox.map { ($0.key.rawValue, $0.value) }))
     }
 }

@@ -131,7 +131,7 @@ public enum PerennialApplication {
             groups[route.access]!.on(RouterPath(route.path), method: route.method, use: handler)
         }
         DashboardRoutes(index: index, authenticator: authenticator, sessions: sessions ?? DashboardSessions(secret: APIKeys.randomToken(bytes: 32)),
-                        requireKeys: configuration.requireKeys).register(on: router)
+                        requireKeys: configuration.requireKeys, campaignReports: CampaignReportCache(store: index.store)).register(on: router)
         return router
     }
 

@@ -56,4 +56,6 @@ public protocol OutboxStore: Sendable {
     func outbox(status: OutboxStatus?, limit: Int) async throws -> [OutboxMessage]
     /// Makes a dead message pending again, due now, with its attempts reset; `false` when it is not dead.
     func retryDead(id: String, now: Int64) async throws -> Bool
+    /// How many messages are in each state (states with none left out).
+    func outboxCounts() async throws -> [OutboxStatus: Int]
 }

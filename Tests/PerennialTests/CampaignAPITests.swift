@@ -73,6 +73,17 @@ import Testing
             #expect(measurement["treated"] as? Int == 2 && measurement["control"] as? Int == 0 && measurement["too_small"] as? Bool == true)
             let (wrong, _) = try await ServerEventTests.get(client, "/v1/campaigns/report?from=2024-07-12&to=2024-07-01", key: analyst)
             #expect(wrong == .badRequest)
+
+            // The dashboard: the campaigns page lists the campaign; 1003's page shows the suppression and why.
+            func page(_ path: String) async throws -> (HTTPResponse.Status, String) {
+                try await client.execute(uri: path, method: .get, headers: ServerEventTests.headers(analyst)) { ($0.status, String(buffer: $0.body)) }
+            }
+            let (shown, campaignsPage) = try await page("/campaigns")
+            #expect(shown == .ok && campaignsPage.contains("Cart recovery (cart-recovery)") && campaignsPage.contains("Outbox"))
+            let (_, customerPage) = try await page("/customers/1003")
+            #expect(customerPage.contains("Campaign cart-recovery: suppressed") && customerPage.contains("no consent for the channel · message · push"))
+            let (_, chinese) = try await page("/customers/1003?lang=zh-Hans")
+            #expect(chinese.contains("活动 cart-recovery：被拦截") && chinese.contains("未获该渠道授权"))
         }
     }
 }

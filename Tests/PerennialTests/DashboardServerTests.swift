@@ -26,7 +26,7 @@ import Testing
     func access(backend: StoreBackend) async throws {
         guard let server = try await ServerEventTests.handServer(on: backend) else { return }
         try await ServerTests.app(server).test(.live) { client in
-            for path in ["/", "/lifecycle", "/rfm", "/cohorts", "/cohorts?period=week", "/predictions", "/segments", "/segments?stage=active", "/customers/1001"] {
+            for path in ["/", "/lifecycle", "/rfm", "/cohorts", "/cohorts?period=week", "/predictions", "/segments", "/segments?stage=active", "/campaigns", "/customers/1001"] {
                 try await client.execute(uri: path, method: .get) { response in
                     #expect(response.status == .seeOther, "\(path) without a key")
                     #expect(response.headers[.location] == "/signin?next=" + path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~/")))!)

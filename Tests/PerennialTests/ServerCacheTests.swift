@@ -91,6 +91,7 @@ import Testing
         }
         func outbox(status: OutboxStatus?, limit: Int) async throws -> [OutboxMessage] { try await base.outbox(status: status, limit: limit) }
         func retryDead(id: String, now: Int64) async throws -> Bool { try await base.retryDead(id: id, now: now) }
+        func outboxCounts() async throws -> [OutboxStatus: Int] { try await base.outboxCounts() }
         func orderRecords() async throws -> [String: [OrderRecord]] { try await base.orderRecords() }
         func otherEvents() async throws -> [String: [StoredEvent]] { try await base.otherEvents() }
         func recordDecisions(_ records: [DecisionRecord]) async throws -> Int { try await base.recordDecisions(records) }

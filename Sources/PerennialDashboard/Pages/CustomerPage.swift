@@ -3,7 +3,7 @@ import PerennialModels
 
 /// One thing that happened to a customer, for their timeline.
 public struct TimelineEntry: Sendable, Hashable {
-    public enum Kind: String, Sendable { case order, cancellation, event, stage }
+    public enum Kind: String, Sendable { case order, cancellation, event, stage, campaign }
     public var at: Int64
     public var kind: Kind
     /// What happened, already in the reader's language or a stored value (an order id, an event type).

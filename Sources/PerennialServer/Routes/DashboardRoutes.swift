@@ -17,11 +17,12 @@ struct DashboardRoutes {
     let authenticator: Authenticator
     let sessions: DashboardSessions
     let requireKeys: Bool
+    let campaignReports: CampaignReportCache
 
     /// The paths of the pages (the customer page is `/customers/:id`) and of the forms.
     static let pages: [(path: String, page: DashboardPage)] = [
         ("/", .overview), ("/lifecycle", .lifecycle), ("/rfm", .rfm), ("/cohorts", .cohorts), ("/predictions", .predictions),
-        ("/segments", .segments),
+        ("/segments", .segments), ("/campaigns", .campaigns),
     ]
 
     static let languageCookie = "perennial_lang"
@@ -48,7 +49,11 @@ struct DashboardRoutes {
         if page == .cohorts {
             cohorts = await index.cohorts(period: query["period"] == "week" ? .week : .month, filter: CustomerFilter(query: query))
         }
-        let html = Dashboard(input: input, language: language).page(page, query: query, cohorts: cohorts, signOut: requireKeys)
+        var campaigns: CampaignPanel?
+        if page == .campaigns, let report = try await campaignReports.report() {
+            campaigns = report.panel(outbox: try await index.store.outboxCounts())
+        }
+        let html = Dashboard(input: input, language: language).page(page, query: query, cohorts: cohorts, campaigns: campaigns, signOut: requireKeys)
         return htmlResponse(html, request: request, language: language)
     }
 
@@ -75,9 +80,18 @@ struct DashboardRoutes {
         entries += events.filter { $0.type != "order" }.map { event in
             TimelineEntry(at: event.occurredAt, kind: .event, title: l.format("customer.event", event.type), detail: event.fieldsJSON)
         }
+        entries += try await store.decisions(DecisionQuery(customerID: id, limit: 50)).map { Self.timelineEntry($0, l) }
         let rows = orders.map { (placedAt: $0.placedAt, kind: $0.kind, amountMinor: $0.lines.reduce(0) { $0 + $1.amountMinor }) }
         let html = Dashboard(input: input, language: language).customer(at: position, orders: rows, entries: entries, tags: tags, boundaries: boundaries)
         return htmlResponse(html, request: request, language: language)
+    }
+
+    /// A campaign decision on the customer's timeline: the campaign and outcome, then the reason and action.
+    static func timelineEntry(_ decision: DecisionRecord, _ l: Localizer) -> TimelineEntry {
+        var detail = [decision.reason.map { l["decision.reason.\($0)"] }, decision.action, decision.channel].compactMap { $0 }.joined(separator: " · ")
+        if detail.isEmpty { detail = decision.id }
+        return TimelineEntry(at: decision.decidedAt, kind: .campaign, title: l.format("customer.decision", decision.campaignID, l["decision.\(decision.outcome)"]),
+                             detail: detail)
     }
 
     private func csv(request: Request) async throws -> Response {

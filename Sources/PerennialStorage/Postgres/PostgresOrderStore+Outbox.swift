@@ -46,6 +46,14 @@ extension PostgresOrderStore: OutboxStore {
         return false
     }
 
+    public func outboxCounts() async throws -> [OutboxStatus: Int] {
+        var counts: [OutboxStatus: Int] = [:]
+        for try await (status, count) in try await query("SELECT status, COUNT(*) FROM outbox GROUP BY status").decode((String, Int64).self) {
+            if let status = OutboxStatus(rawValue: status) { counts[status] = Int(count) }
+        }
+        return counts
+    }
+
     private func messages(_ condition: PostgresQuery) async throws -> [OutboxMessage] {
         var query: PostgresQuery = """
             SELECT message_id, campaign_id, customer_id, channel, payload, status, attempts, next_attempt_at, last_error, created_at, delivered_at FROM outbox 

@@ -72,6 +72,15 @@ extension SQLiteOrderStore: OutboxStore {
         }
     }
 
+    public func outboxCounts() async throws -> [OutboxStatus: Int] {
+        let statement = try reader.prepare("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+        var counts: [OutboxStatus: Int] = [:]
+        while try statement.step() {
+            if let status = OutboxStatus(rawValue: statement.string(0) ?? "") { counts[status] = Int(statement.int64(1)) }
+        }
+        return counts
+    }
+
     private static let outboxColumns = """
         SELECT message_id, campaign_id, customer_id, channel, payload, status, attempts, next_attempt_at, last_error, created_at, delivered_at FROM outbox
         """

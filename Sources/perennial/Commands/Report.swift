@@ -41,7 +41,12 @@ struct Report: AsyncParsableCommand {
         await index.setThresholds(thresholds)
         try await index.refresh()
         guard let input = await index.dashboardInput() else { throw ValidationError("the store could not be loaded from \(database.shown).") }
-        let html = Dashboard(input: input, language: Language(tag: lang) ?? .en, links: .report).report()
+        // Campaigns over the 90 days before the analysis instant (what the report is as of).
+        var campaigns: CampaignPanel?
+        if !(try await CampaignRegistry.campaigns(in: store)).isEmpty, let report = try await CampaignReport.build(store, to: input.report.asOf) {
+            campaigns = report.panel(outbox: try await store.outboxCounts())
+        }
+        let html = Dashboard(input: input, language: Language(tag: lang) ?? .en, links: .report).report(campaigns: campaigns)
         do {
             try html.write(toFile: out, atomically: true, encoding: .utf8)
         } catch {
