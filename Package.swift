@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
@@ -50,7 +51,7 @@ let package = Package(
             ]
         ),
         .target(name: "PerennialReports", dependencies: ["PerennialCore", "PerennialModels"]),
-        .target(name: "PerennialCampaigns", dependencies: ["PerennialCore", "PerennialModels"]),
+        .target(name: "PerennialCampaigns", dependencies: ["PerennialCore", "PerennialModels", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "PerennialDashboard",
             dependencies: ["PerennialCore", "PerennialModels", "PerennialReports"],

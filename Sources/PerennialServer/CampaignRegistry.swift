@@ -24,15 +24,16 @@ public enum CampaignRegistry {
         return CampaignParser.parse(data).campaigns
     }
 
-    /// Adds or replaces campaigns by id from definition documents, after checking them all; throws the
-    /// problems (nothing is stored) when any is invalid. Returns the ids applied.
+    /// Adds or replaces campaigns by id from definition documents (JSON or YAML), after checking them
+    /// all; throws the problems (nothing is stored) when any is invalid. Returns the ids applied.
     public static func apply(_ documents: [Data], to store: any OrderStore) async throws -> [String] {
         var objects: [[String: Any]] = []
         var problems: [CampaignProblem] = []
         for document in documents {
             let parsed = CampaignParser.parse(document)
             problems += parsed.problems
-            guard parsed.problems.isEmpty, let root = try? JSONSerialization.jsonObject(with: document) else { continue }
+            guard parsed.problems.isEmpty, let json = try? DefinitionDocument.json(document),
+                  let root = try? JSONSerialization.jsonObject(with: json) else { continue }
             if let list = root as? [[String: Any]] { objects += list }
             else if let wrapper = root as? [String: Any], let list = wrapper["campaigns"] as? [[String: Any]] { objects += list }
             else if let single = root as? [String: Any] { objects.append(single) }

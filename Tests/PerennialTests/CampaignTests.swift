@@ -38,6 +38,22 @@ import Testing
         #expect(campaigns["replenishment"]?.trigger == .replenishmentDue(lead: .days(2), minPurchases: 3))
     }
 
+    @Test("a YAML definition is the same campaign as its JSON; YAML mistakes are named with their line")
+    func yaml() throws {
+        let json = CampaignParser.parse(try Data(contentsOf: Self.examples.appendingPathComponent("welcome-series.json")))
+        let yaml = CampaignParser.parse(try Data(contentsOf: Self.examples.appendingPathComponent("yaml/welcome-series.yaml")))
+        #expect(json.problems.isEmpty && yaml.problems.isEmpty, "\(yaml.problems)")
+        #expect(yaml.campaigns == json.campaigns && yaml.campaigns.count == 1)
+        // Field problems carry the same paths as in JSON.
+        let wrong = CampaignParser.parse(Data("id: w\ntrigger:\n  type: stage_entered\n  stage: vip\nsteps:\n  - wait: 3 days\n".utf8))
+        #expect(wrong.problems.map(\.path) == ["trigger.stage", "steps[0].wait"], "\(wrong.problems)")
+        // Broken YAML says so, with where.
+        let broken = CampaignParser.parse(Data("id: w\ntrigger:\n  type: event\n   event: order\n".utf8))
+        let problem = try #require(broken.problems.first)
+        #expect(broken.campaigns.isEmpty && problem.path == "(document)" && problem.message.hasPrefix("not valid YAML") && problem.message.contains("4:"), "\(problem)")
+        #expect(CampaignParser.parse(Data("# nothing\n".utf8)).problems.first?.message.contains("empty") == true)
+    }
+
     @Test("invalid definitions are rejected with every problem named by its field")
     func problems() {
         let text = #"""

@@ -1,16 +1,18 @@
 import Foundation
 import PerennialCore
 
-/// Reads campaign definitions from JSON: one campaign object, a list of them, or
-/// `{"campaigns": [...]}`. Every problem is reported with the path of its field; a definition with any
-/// problem is not returned.
+/// Reads campaign definitions from JSON or YAML (``DefinitionDocument``): one campaign object, a list
+/// of them, or `{"campaigns": [...]}`. Every problem is reported with the path of its field; a
+/// definition with any problem is not returned.
 public enum CampaignParser {
-    /// The campaigns of a JSON document and the problems found (empty when all are valid).
-    public static func parse(_ data: Data) -> (campaigns: [Campaign], problems: [CampaignProblem]) {
+    /// The campaigns of a JSON or YAML document and the problems found (empty when all are valid).
+    public static func parse(_ document: Data) -> (campaigns: [Campaign], problems: [CampaignProblem]) {
         let problems = JSONReader.ProblemList()
         let root: Any
         do {
-            root = try JSONSerialization.jsonObject(with: data)
+            root = try JSONSerialization.jsonObject(with: try DefinitionDocument.json(document))
+        } catch let problem as CampaignProblem {
+            return ([], [problem])
         } catch {
             return ([], [CampaignProblem(path: "(document)", message: "not valid JSON (\(error.localizedDescription)); check brackets, commas and quotes")])
         }

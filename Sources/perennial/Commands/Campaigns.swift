@@ -10,7 +10,7 @@ struct Campaigns: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check campaign definitions and replay them over the stored history before sending anything.",
         discussion: """
-        Definitions are JSON (docs/CAMPAIGNS.md; one of each kind in examples/campaigns/):
+        Definitions are JSON or YAML (docs/CAMPAIGNS.md; one of each kind in examples/campaigns/):
           perennial campaigns validate examples/campaigns/*.json
           perennial campaigns apply examples/campaigns/cart-recovery.json     # perennial serve runs it
           perennial campaigns list · pause ID · resume ID
@@ -44,7 +44,7 @@ struct Campaigns: AsyncParsableCommand {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Check definition files and list the campaigns they define.")
 
-        @Argument(help: ArgumentHelp("Definition files (JSON).", valueName: "file"))
+        @Argument(help: ArgumentHelp("Definition files (JSON or YAML).", valueName: "file"))
         var files: [String]
 
         func run() throws {
@@ -68,7 +68,7 @@ struct Campaigns: AsyncParsableCommand {
             for consent: --assume-consent asks what would happen if everyone had consented.
             """)
 
-        @Argument(help: ArgumentHelp("Definition files (JSON).", valueName: "file"))
+        @Argument(help: ArgumentHelp("Definition files (JSON or YAML).", valueName: "file"))
         var files: [String]
 
         @Option(help: ArgumentHelp("The first day (YYYY-MM-DD, the store's time zone).", valueName: "date"))

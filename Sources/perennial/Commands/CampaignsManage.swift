@@ -12,7 +12,7 @@ extension Campaigns {
             abstract: "Store campaign definitions in the database (replacing those with the same id); perennial serve runs them.",
             discussion: "Every file is checked first; if any definition has a problem, nothing is stored.")
 
-        @Argument(help: ArgumentHelp("Definition files (JSON).", valueName: "file"))
+        @Argument(help: ArgumentHelp("Definition files (JSON or YAML).", valueName: "file"))
         var files: [String]
 
         @OptionGroup var database: DatabaseOptions
