@@ -4,8 +4,9 @@ import PerennialCore
 import PerennialStorage
 
 /// Reads what a campaign simulation replays from a store: every customer's orders (with skus and the
-/// coupon codes their order events carried), other events (review ratings) and consent changes — in
-/// two whole-store reads, not one per customer.
+/// coupon codes their order events carried), other events (review ratings), consent changes, and the
+/// birthday month and time zone of their latest `profile` events — in two whole-store reads, not one
+/// per customer.
 public enum CampaignHistoryLoader {
     /// Every customer's history, for a simulation or the live runner.
     public static func load(_ store: any PerennialStore, table: TransactionTable) async throws -> [CustomerHistory] {
@@ -21,9 +22,15 @@ public enum CampaignHistoryLoader {
     static func history(id: String, orders: [OrderRecord], events: [StoredEvent], timeZone: String?) -> CustomerHistory {
         var other: [CustomerHistory.Event] = []
         var consent: [CustomerHistory.ConsentChange] = []
+        var timeZone = timeZone
+        var birthMonth: Int?
         for event in events {
             let fields = (try? JSONSerialization.jsonObject(with: Data(event.fieldsJSON.utf8))) as? [String: Any] ?? [:]
-            if event.type == "consent" {
+            if event.type == "profile" {
+                // Stored as {"birthday": "MM-DD", "time_zone": "Asia/Shanghai"}; the latest names win.
+                if let birthday = fields["birthday"] as? String, let month = Int(birthday.prefix(2)) { birthMonth = month }
+                if let zone = fields["time_zone"] as? String { timeZone = zone }
+            } else if event.type == "consent" {
                 // Stored as {"channel": "sms", "status": "granted" | "withdrawn"}.
                 if let channel = (fields["channel"] as? String).flatMap(MessageChannel.init(rawValue:)), let status = fields["status"] as? String {
                     consent.append(.init(at: event.occurredAt, channel: channel, granted: status == "granted"))
@@ -33,6 +40,6 @@ public enum CampaignHistoryLoader {
             }
         }
         let orders = orders.map { CustomerHistory.Order(at: $0.placedAt, kind: $0.kind, amountMinor: $0.amountMinor, couponCode: $0.couponCode, skus: $0.skus) }
-        return CustomerHistory(id: id, orders: orders, events: other, consent: consent, timeZone: timeZone)
+        return CustomerHistory(id: id, orders: orders, events: other, consent: consent, timeZone: timeZone, birthMonth: birthMonth)
     }
 }

@@ -185,7 +185,7 @@ struct EventBatchPlan {
             }
         case let .identify(identifiers):
             for identifier in identifiers { link(identifier, to: customer, at: event.occurredAt) }
-        case .signup, .pageView, .productView, .addToCart, .review, .supportTicket, .nps:
+        case .signup, .pageView, .productView, .addToCart, .review, .supportTicket, .nps, .profile:
             break
         }
         facts.knownEventIDs.insert(event.id)

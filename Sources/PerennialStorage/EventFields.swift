@@ -54,6 +54,9 @@ enum EventFields {
             object.string("status", granted ? "granted" : "withdrawn")
         case let .identify(identifiers):
             for identifier in identifiers { object.string(identifier.kind, identifier.value) }
+        case let .profile(month, day, zone):
+            if let month, let day { object.string("birthday", (month < 10 ? "0" : "") + "\(month)-" + (day < 10 ? "0" : "") + "\(day)") }
+            object.string("time_zone", zone)
         }
         return object.text
     }

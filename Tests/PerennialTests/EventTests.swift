@@ -56,6 +56,19 @@ import Testing
         #expect(Self.rejection(#"{"event_id": "e", "customer_id": "c", "type": "signup", "timestamp": "2024-01-01 10:00"}"#)?.field == "timestamp")
     }
 
+    @Test("a profile event keeps the birthday's month and day (never the year) and an IANA time zone; bad values are named")
+    func profile() throws {
+        let base = #""event_id": "p", "customer_id": "c", "timestamp": "2024-01-01T00:00:00Z", "type": "profile""#
+        let full = try Self.decode("{\(base), \"birthday\": \"1990-08-17\", \"time_zone\": \"Asia/Shanghai\"}")
+        #expect(full.payload == .profile(birthMonth: 8, birthDay: 17, timeZone: "Asia/Shanghai"))
+        #expect(try Self.decode("{\(base), \"birthday\": \"02-29\"}").payload == .profile(birthMonth: 2, birthDay: 29, timeZone: nil))
+        for bad in ["13-01", "1990-02-30", "17/08/1990", "x-08-17"] {
+            #expect(Self.rejection("{\(base), \"birthday\": \"\(bad)\"}")?.field == "birthday", "\(bad)")
+        }
+        #expect(Self.rejection("{\(base), \"time_zone\": \"Mars/Olympus\"}")?.field == "time_zone")
+        #expect(Self.rejection("{\(base)}")?.reason.contains("birthday or time_zone") == true)
+    }
+
     @Test("RFC 3339 offsets convert to UTC; a space may replace T; fractions are dropped; invalid dates fail")
     func instants() {
         #expect(RFC3339.parse("2011-12-10T18:00:00+08:00") == RFC3339.parse("2011-12-10T10:00:00Z"))

@@ -186,4 +186,27 @@ import Testing
         try await store.setSetting("campaign_cursor", String(utc(2024, 7, 10, 13)))
         #expect(try await runner.tick(now: utc(2024, 7, 10, 17)).due == 0)
     }
+
+    @Test("a profile event's birthday and time zone reach the replay: the birthday campaign tags the customer as their month begins", arguments: StoreBackend.allCases)
+    func birthday(backend: StoreBackend) async throws {
+        guard let server = try await ServerEventTests.handServer(on: backend) else { return }
+        let store = server.store
+        _ = try await store.record([
+            CustomerEvent(id: "p-1", customerID: "1001", occurredAt: utc(2024, 7, 1), payload: .profile(birthMonth: 9, birthDay: 2, timeZone: "Europe/Paris")),
+            CustomerEvent(id: "p-2", customerID: "1001", occurredAt: utc(2024, 7, 20), payload: .profile(birthMonth: 8, birthDay: 17, timeZone: "Asia/Shanghai")),
+        ], receivedAt: utc(2024, 7, 20))
+        let table = try #require(try await store.loadTransactions())
+        let histories = try await CampaignHistoryLoader.load(store, table: table)
+        let history = try #require(histories.first { $0.id == "1001" })
+        #expect(history.birthMonth == 8 && history.timeZone == "Asia/Shanghai", "the latest profile wins")
+        #expect(histories.first { $0.id == "1002" }?.birthMonth == nil)
+        let definition = #"{"id": "birthday", "holdout": 0, "trigger": {"type": "birthday_month"}, "steps": [{"tag": "birthday-month"}]}"#
+        _ = try await CampaignRegistry.apply([Data(definition.utf8)], to: store)
+        try await store.setSetting("campaign_cursor", String(utc(2024, 7, 30)))
+        let tick = try await CampaignRunner(store: store).tick(now: utc(2024, 8, 2))
+        #expect(tick.tags == 1 && tick.decisions == 2)
+        #expect(try await store.tags(ofCustomer: "1001") == ["birthday-month"])
+        let entry = try #require(try await store.decisions(DecisionQuery(campaignID: "birthday", outcome: "entered")).first)
+        #expect(entry.customerID == "1001" && entry.decidedAt >= utc(2024, 7, 31) && entry.decidedAt <= utc(2024, 8, 1))
+    }
 }

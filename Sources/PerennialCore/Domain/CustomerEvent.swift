@@ -46,6 +46,9 @@ public enum EventPayload: Sendable, Hashable {
     case consent(channel: String, granted: Bool)
     /// Identifiers that belong to this customer (user id, device id, hashed email or phone).
     case identify([Identifier])
+    /// Facts about the customer that campaigns use: the birthday (month and day only; the year is
+    /// never kept) and the IANA time zone for quiet hours. A later profile event replaces what it names.
+    case profile(birthMonth: Int?, birthDay: Int?, timeZone: String?)
 
     /// The event's `type` as clients send it.
     public var typeName: String {
@@ -62,12 +65,13 @@ public enum EventPayload: Sendable, Hashable {
         case .nps: "nps"
         case .consent: "consent"
         case .identify: "identify"
+        case .profile: "profile"
         }
     }
 
     /// Every event type, in documentation order.
     public static let typeNames = ["order", "order_cancelled", "refund", "signup", "page_view", "product_view", "add_to_cart",
-                                   "review", "support_ticket", "nps", "consent", "identify"]
+                                   "review", "support_ticket", "nps", "consent", "identify", "profile"]
 }
 
 /// One identifier of a customer, linked by an `identify` event. Personal identifiers arrive hashed

@@ -110,6 +110,8 @@ public struct EventDecoder: Sendable {
                 throw EventRejection(field: "status", reason: "status must be \"granted\" or \"withdrawn\"")
             }
             return .consent(channel: channel, granted: status == "granted")
+        case "profile":
+            return try profile(fields)
         default:  // identify
             var identifiers: [Identifier] = []
             for kind in Identifier.kinds {
@@ -126,6 +128,28 @@ public struct EventDecoder: Sendable {
             }
             return .identify(identifiers)
         }
+    }
+
+    /// `birthday` as YYYY-MM-DD or MM-DD (only the month and day are kept) and `time_zone` (IANA).
+    private func profile(_ fields: Fields) throws(EventRejection) -> EventPayload {
+        var month: Int?, day: Int?
+        if let birthday = try fields.optionalIdentifier("birthday") {
+            let parts = birthday.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+            let monthDay = parts.count == 3 ? Array(parts.suffix(2)) : parts
+            guard monthDay.count == 2, let m = monthDay[0], let d = monthDay[1], (1...12).contains(m),
+                  (1...CivilDate.daysInMonth(year: 2024, month: m)).contains(d), parts.count != 3 || parts[0] != nil else {
+                throw EventRejection(field: "birthday", reason: "'\(birthday.prefix(20))' is not a birthday; write YYYY-MM-DD or MM-DD (only the month and day are kept)")
+            }
+            (month, day) = (m, d)
+        }
+        let zone = try fields.optionalIdentifier("time_zone")
+        if let zone, StoreCalendar(identifier: zone) == nil {
+            throw EventRejection(field: "time_zone", reason: "'\(zone.prefix(40))' is not an IANA time zone such as Asia/Shanghai or Europe/London")
+        }
+        guard month != nil || zone != nil else {
+            throw EventRejection(field: "birthday", reason: "a profile event needs birthday or time_zone")
+        }
+        return .profile(birthMonth: month, birthDay: day, timeZone: zone)
     }
 
     private func order(_ fields: Fields, customer: String, at instant: Int64) throws(EventRejection) -> EventPayload {
