@@ -13,8 +13,11 @@ import PerennialStorage
 /// campaign, the customer, the step and the instant, so a replay that decides the same thing again
 /// finds it already in the outbox and adds nothing, and a restart loses nothing. Every decision due in
 /// the window (entries, sends, quiet-hours deferrals, suppressions with their reason) is recorded in
-/// the store under the same kind of id. Journeys older than `lookback` are not followed. Tag steps add
-/// the tag to the customer in the store at once.
+/// the store under the same kind of id. Tag steps add the tag to the customer in the store at once.
+///
+/// The replay reaches back `lookback` (60 days by default), or further when a campaign's journey is
+/// longer: its longest path of waits plus a day, so a step due at the end of a 90-day wait is still
+/// followed from the entry that started it.
 public actor CampaignRunner {
     let store: any PerennialStore
     let lookback: Int64
@@ -50,6 +53,7 @@ public actor CampaignRunner {
         }
         var tick = Tick()
         if let table = try await store.loadTransactions() {
+            let lookback = max(self.lookback, (campaigns.map(\.longestJourney.seconds).max() ?? 0) + 86_400)
             let zone = try await store.setting("timezone") ?? "UTC"
             let calendar = StoreCalendar(identifier: zone) ?? .utc
             let histories = try await CampaignHistoryLoader.load(store, table: table)

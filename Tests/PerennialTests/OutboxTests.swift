@@ -209,4 +209,20 @@ import Testing
         let entry = try #require(try await store.decisions(DecisionQuery(campaignID: "birthday", outcome: "entered")).first)
         #expect(entry.customerID == "1001" && entry.decidedAt >= utc(2024, 7, 31) && entry.decidedAt <= utc(2024, 8, 1))
     }
+
+    @Test("a journey longer than the 60-day lookback is still followed: a tag after a 70-day wait is added when due")
+    func longJourney() async throws {
+        let server = try await ServerEventTests.handServer()
+        let store = server.store
+        _ = try await store.record([CustomerEvent(id: "l-1", customerID: "1001", occurredAt: utc(2024, 7, 10, 10), payload: .addToCart(sku: "MUG-01", quantity: 1))],
+                                   receivedAt: utc(2024, 7, 10, 10))
+        let definition = #"{"id": "slow", "holdout": 0, "trigger": {"type": "event", "event": "add_to_cart"}, "steps": [{"wait": "10w"}, {"tag": "ten-weeks-on"}]}"#
+        _ = try await CampaignRegistry.apply([Data(definition.utf8)], to: store)
+        #expect(try await CampaignRegistry.campaigns(in: store).first?.longestJourney == .days(70))
+        // Due at 2024-09-18 10:00, 70 days after the cart.
+        try await store.setSetting("campaign_cursor", String(utc(2024, 9, 18)))
+        let tick = try await CampaignRunner(store: store, lookbackDays: 60).tick(now: utc(2024, 9, 19))
+        #expect(tick.tags == 1 && tick.due == 1)
+        #expect(try await store.tags(ofCustomer: "1001") == ["ten-weeks-on"])
+    }
 }

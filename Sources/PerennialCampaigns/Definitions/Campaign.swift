@@ -18,6 +18,20 @@ public struct Campaign: Sendable, Hashable {
     public var attributionDays: Int
     /// Whether the campaign runs (`perennial campaigns pause` stops it).
     public var active: Bool
+
+    /// The longest a customer can spend in the campaign: the waits along its longest path (a branch
+    /// counts its longest branch).
+    public var longestJourney: Span { Span(seconds: Self.waits(steps)) }
+
+    private static func waits(_ steps: [Step]) -> Int64 {
+        steps.reduce(0) { total, step in
+            switch step {
+            case let .wait(span, _): total + span.seconds
+            case let .branch(branches): total + (branches.map { waits($0.steps) }.max() ?? 0)
+            default: total
+            }
+        }
+    }
 }
 
 /// Who may enter a campaign; every condition given must hold (an empty audience admits everyone).
