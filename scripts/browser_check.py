@@ -12,9 +12,7 @@ selenium package (.ci/run installs them).
 import argparse
 import json
 import os
-import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,6 +22,8 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+
+from perennial_local import create_key, free_port
 
 # Each page and the least number of SVG charts it must show (sparklines count).
 PAGES = [
@@ -50,12 +50,6 @@ def run(binary, *arguments, cwd):
     return result.stdout
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def build_store(binary, work, shared):
     retail = os.path.join(shared, "datasets", "online_retail.csv.gz")
     if os.path.exists(retail):
@@ -66,11 +60,7 @@ def build_store(binary, work, shared):
         run(binary, "import", "orders", "store.csv", "--format", "generic", "--db", "store.db", cwd=work)
         source = "a generated store of 3,000 customers"
     run(binary, "fit", "--db", "store.db", cwd=work)
-    keys = []
-    for role in ["analyst", "admin"]:
-        created = run(binary, "keys", "create", "--role", role, "--db", "store.db", cwd=work)
-        keys.append(re.search(r"prn_[0-9a-f]{8}_[A-Za-z0-9_-]{32}", created).group(0))
-    return source, keys[0], keys[1]
+    return source, create_key(binary, "analyst", "store.db", work), create_key(binary, "admin", "store.db", work)
 
 
 def api(base, method, path, key, body=None):

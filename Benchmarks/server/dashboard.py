@@ -13,14 +13,15 @@ store refresh, which computes the 12 month-end points the dashboard's trends rea
 import argparse
 import json
 import os
-import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+from perennial_local import create_key, free_port  # noqa: E402
 
 
 def run(binary, *arguments, cwd):
@@ -54,13 +55,8 @@ def main():
     print(f"imported in {seconds:.1f} s")
     _, seconds = run(binary, "fit", "--db", "store.db", cwd=work)
     print(f"fitted in {seconds:.1f} s")
-    keys = {}
-    for role in ["analyst", "admin"]:
-        out, _ = run(binary, "keys", "create", "--role", role, "--db", "store.db", cwd=work)
-        keys[role] = re.search(r"prn_[0-9a-f]{8}_[A-Za-z0-9_-]{32}", out).group(0)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    keys = {role: create_key(binary, role, "store.db", work) for role in ["analyst", "admin"]}
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(os.path.join(work, "serve.log"), "w")
     started = time.perf_counter()

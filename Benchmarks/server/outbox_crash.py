@@ -16,7 +16,6 @@ import hmac
 import json
 import os
 import random
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +23,9 @@ import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+from perennial_local import free_port  # noqa: E402
 
 SECRET = "outbox-crash-secret-0123456789"
 
@@ -47,12 +49,6 @@ class Receiver(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main():

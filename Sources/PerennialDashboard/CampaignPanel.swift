@@ -17,6 +17,24 @@ public struct CampaignPanel: Sendable {
         }
     }
 
+    /// One action step of a campaign, treated against held out from when each customer came to it.
+    public struct StepRow: Sendable, Hashable {
+        public var step: Int
+        /// `message email welcome-guide`, `coupon sms welcome-coupon`, `tag vip`.
+        public var action: String
+        public var treated: Int
+        public var control: Int
+        public var conversion: Comparison?
+
+        public init(step: Int, action: String, treated: Int, control: Int, conversion: Comparison?) {
+            self.step = step
+            self.action = action
+            self.treated = treated
+            self.control = control
+            self.conversion = conversion
+        }
+    }
+
     /// One campaign.
     public struct Row: Sendable {
         public var id: String
@@ -35,6 +53,8 @@ public struct CampaignPanel: Sendable {
         public var incrementalRevenue: Double?
         /// An arm too small to conclude; arm sizes unlikely under the holdout share.
         public var tooSmall = false, sampleRatioMismatch = false
+        /// Each action step measured on its own.
+        public var steps: [StepRow] = []
         public var couponsIssued = 0, couponsRedeemed = 0
         /// In major units.
         public var couponCost = 0.0

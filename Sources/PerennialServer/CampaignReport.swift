@@ -36,8 +36,17 @@ public struct CampaignReport: Encodable, Sendable {
         public var suppressed: [String: Int]
         public var coupons: CouponLedger
         public var measurement: Measurement?
+        /// Each action step, treated against held out from when each customer came to it.
+        public var steps: [Step]
         /// (incremental revenue − coupon cost) / coupon cost, when coupons cost anything.
         public var roi: Double?
+    }
+
+    /// One action step's measurement.
+    public struct Step: Encodable, Sendable {
+        public var step: Int
+        public var action: String
+        public var measurement: Measurement
     }
 
     /// Treated against held out over the attribution window.
@@ -107,12 +116,13 @@ public struct CampaignReport: Encodable, Sendable {
             return Row(id: result.id, name: campaign.name, active: campaign.active, priority: campaign.priority, holdout: campaign.holdout,
                        customers: result.customers, held_out: result.heldOut, reached: result.reached, messages: result.messages,
                        suppressed: result.suppressed, coupons: ledger, measurement: result.measurement.map(Measurement.init),
+                       steps: result.steps.map { Step(step: $0.step, action: $0.action, measurement: Measurement($0.measurement)) },
                        roi: ledger.cost > 0 ? incremental.map { ($0 - ledger.cost) / ledger.cost } : nil)
         }
         // Paused campaigns are not replayed; list them with no figures.
         let paused = campaigns.filter { !$0.active }.map {
             Row(id: $0.id, name: $0.name, active: false, priority: $0.priority, holdout: $0.holdout, customers: 0, held_out: 0, reached: 0,
-                messages: 0, suppressed: [:], coupons: CouponLedger(), measurement: nil, roi: nil)
+                messages: 0, suppressed: [:], coupons: CouponLedger(), measurement: nil, steps: [], roi: nil)
         }
         return CampaignReport(from: Formatting.iso(start), to: Formatting.iso(end), currency: table.currency.code, campaigns: rows + paused,
                               start: start, end: end)
@@ -140,6 +150,10 @@ extension CampaignReport {
                 panel.incrementalRevenue = m.incremental_revenue
                 panel.tooSmall = m.too_small
                 panel.sampleRatioMismatch = m.sample_ratio_mismatch
+            }
+            panel.steps = row.steps.map {
+                CampaignPanel.StepRow(step: $0.step, action: $0.action, treated: $0.measurement.treated, control: $0.measurement.control,
+                                      conversion: comparison($0.measurement.conversion))
             }
             panel.couponsIssued = row.coupons.issued
             panel.couponsRedeemed = row.coupons.redeemed

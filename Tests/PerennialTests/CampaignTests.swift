@@ -212,6 +212,44 @@ import Testing
         #expect(heldResult.heldOut == expected && heldResult.customers == 4)
     }
 
+    @Test("per-step measurement: held-out customers follow the same waits and exits unsent, and each step compares those who came to it")
+    func stepMeasurement() throws {
+        let definition = #"{"id": "nudge", "holdout": 0.5, "attribution_days": 7, "trigger": {"type": "event", "event": "add_to_cart"}, "steps": [{"wait": "1d", "exit_if": {"event": "order"}}, {"message": {"channel": "push", "template": "reminder"}}, {"wait": "2d"}, {"tag": "nudged"}]}"#
+        let campaigns = CampaignParser.parse(Data(definition.utf8)).campaigns
+        let ids = (1...200).map { "s\($0)" }
+        let treated = Array(ids.filter { !Holdout.isHeldOut(campaign: "nudge", customer: $0, share: 0.5) }.prefix(4))
+        let held = Array(ids.filter { Holdout.isHeldOut(campaign: "nudge", customer: $0, share: 0.5) }.prefix(4))
+        // Everyone leaves a cart on June 1 at 10:00. The first of each arm orders at 15:00 and exits before the
+        // reminder (due June 2 at 10:00); T2, T3 and H2 order on June 4, inside the 7-day window after it.
+        let early = utc(2024, 6, 1, 15), late = utc(2024, 6, 4, 12)
+        let plan: [(String, Int64?)] = [(treated[0], early), (treated[1], late), (treated[2], late), (treated[3], nil),
+                                        (held[0], early), (held[1], late), (held[2], nil), (held[3], nil)]
+        let histories = plan.map { id, at in
+            CustomerHistory(id: id, orders: at.map { [CustomerHistory.Order(at: $0, kind: .purchase, amountMinor: 5_000)] } ?? [],
+                            events: [.init(at: utc(2024, 6, 1, 10), type: "add_to_cart")])
+        }
+        let replay = Simulator(campaigns: campaigns, assumeConsent: true)
+            .replay(histories: histories, options: AnalysisOptions(asOf: nil, calendar: .utc), model: nil, from: utc(2024, 6, 1), to: utc(2024, 7, 1),
+                    currency: Currency("GBP"))
+        let result = try #require(replay.campaigns.first)
+        // Only the treated are sent anything: reminders to T2–T4, tags to the same three.
+        #expect(Set(replay.sent.map(\.customerID)) == Set(treated[1...3]) && result.messages == 3 && result.tags == 3 && result.reached == 3)
+        #expect(result.exited == 1 && result.completed == 3, "the held-out journeys are not counted as the campaign's")
+        // The campaign from entry: treated 3 of 4 converted, held out 2 of 4.
+        let whole = try #require(result.measurement)
+        #expect(whole.treated == 4 && whole.treatedConversions == 3 && whole.control == 4 && whole.controlConversions == 2)
+        // The reminder step: those who came to it on June 2 (T2–T4 against H2–H4): 2 of 3 against 1 of 3.
+        #expect(result.steps.map(\.step) == [1, 3] && result.steps.map(\.action) == ["message push reminder", "tag nudged"])
+        let reminder = result.steps[0].measurement
+        #expect(reminder.treated == 3 && reminder.treatedConversions == 2 && reminder.control == 3 && reminder.controlConversions == 1)
+        let difference = try #require(reminder.conversion?.difference)
+        #expect(abs(difference - (2.0 / 3 - 1.0 / 3)) < 1e-12)
+        // The tag step comes due on June 4 at 10:00, before the 12:00 orders: the same arms, the same conversions.
+        #expect(result.steps[1].measurement.treatedConversions == 2 && result.steps[1].measurement.controlConversions == 1)
+        // No decision is recorded for a shadow step: held-out customers have only their entry.
+        #expect(replay.decisions.filter { held.contains($0.customerID) }.map(\.outcome) == Array(repeating: .heldOut, count: 4))
+    }
+
     @Test("measurement: conversions and revenue inside the attribution window only, treated against held out")
     func measurement() throws {
         let entry = utc(2024, 6, 1, 12)

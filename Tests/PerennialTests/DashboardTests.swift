@@ -286,6 +286,8 @@ import Testing
         winBack.revenuePerCustomer = CampaignPanel.Comparison(treated: 12.5, control: 9.0, difference: 3.5, low: -1, high: 8, pValue: 0.13)
         winBack.incrementalRevenue = 1_400
         (winBack.couponsIssued, winBack.couponsRedeemed, winBack.couponCost, winBack.roi) = (380, 40, 400, 2.5)
+        winBack.steps = [CampaignPanel.StepRow(step: 1, action: "coupon sms win-back", treated: 300, control: 80,
+                                               conversion: CampaignPanel.Comparison(treated: 0.2, control: 0.1, difference: 0.1, low: 0.02, high: 0.18, pValue: 0.04))]
         var welcome = CampaignPanel.Row(id: "welcome-series", name: "welcome-series", active: true, holdout: 0.1)
         (welcome.entered, welcome.heldOut, welcome.reached, welcome.messages, welcome.treated, welcome.control) = (30, 12, 18, 30, 18, 12)
         welcome.conversion = CampaignPanel.Comparison(treated: 0.5, control: 0.25, difference: 0.25, low: 0.05, high: 0.45, pValue: 0.02)
@@ -302,7 +304,8 @@ import Testing
         let text = Self.text(html)
         for figure in ["Win-back (win-back)", "Paused", "20.0%", "500", "380", "15", "15.0%", "10.0%", "5.0 pp (-2.0 to 12.0)", "0.190",
                        "£12.50", "£9.00", "£1,400.00", "£400.00", "250.0%", "welcome-series: too few customers to conclude (18 treated, 12 held out",
-                       "welcome-series: 12 of 30 customers held out against a 10.0% setting", "Dead (every attempt failed)", "410"] {
+                       "welcome-series: 12 of 30 customers held out against a 10.0% setting", "Dead (every attempt failed)", "410",
+                       "Step 2: coupon sms win-back", "20.0% / 10.0%", "10.0 pp (2.0 to 18.0)"] {
             #expect(text.contains(figure), "campaigns page shows \(figure)")
         }
         // The interval chart: win-back's interval crosses zero (grey), welcome's is above it (green).

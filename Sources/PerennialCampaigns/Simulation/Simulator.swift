@@ -25,10 +25,22 @@ public struct CampaignSimulation: Sendable, Hashable, Codable {
     public var inProgress = 0
     /// Firings ignored because the customer was already in the campaign.
     public var alreadyIn = 0
+    /// Each action step measured on its own: treated customers who came to it against held-out
+    /// customers who would have (they follow the same waits, exits and branches, and are sent nothing).
+    public var steps: [StepMeasurement] = []
     /// Treated against held-out entrants over the attribution window, from what the history shows
     /// after entry. Nothing was sent in a simulation, so this is an A/A comparison: a significant
     /// difference would point at the assignment or the measurement, not at the campaign.
     public var measurement: CampaignMeasurement?
+}
+
+/// One action step of a campaign, treated against held out from the moment each customer came to it.
+public struct StepMeasurement: Sendable, Hashable, Codable {
+    /// The step's index in the customer's journey (branches splice their steps in place).
+    public var step: Int
+    /// What the step does: `message email welcome-guide`, `coupon sms welcome-coupon`, `tag vip`.
+    public var action: String
+    public var measurement: CampaignMeasurement
 }
 
 /// Replays a recorded history through campaigns, as the live engine would have run them: triggers
@@ -120,6 +132,9 @@ private struct Run {
         var steps: [Step]
         var next = 0
         var exitIf: (event: String, since: Int64)?
+        /// A held-out customer's shadow journey: it follows the steps so each step can be measured
+        /// against the treated, but nothing is decided or sent.
+        var heldOut = false
     }
 
     let campaigns: [Campaign]
@@ -144,12 +159,20 @@ private struct Run {
     var decisions: [JourneyDecision] = []
     /// Each customer's first entry into each campaign, with their arm.
     var firstEntries: [[Int: CampaignMeasurement.Entry]]
+    /// Each customer's first arrival at each action step, by campaign and step key (index and action).
+    var stepEntries: [[StepKey: [Int: CampaignMeasurement.Entry]]]
+
+    struct StepKey: Hashable {
+        var step: Int
+        var action: String
+    }
     let currency: Currency
 
     init(campaigns: [Campaign], histories: [CustomerHistory], states: DailyStates?, channels: [String: String], calendar: StoreCalendar,
          to: Int64, engine: DecisionEngine, assumeConsent: Bool, currency: Currency) {
         self.currency = currency
         firstEntries = campaigns.map { _ in [:] }
+        stepEntries = campaigns.map { _ in [:] }
         self.campaigns = campaigns
         self.histories = histories
         self.states = states
@@ -184,7 +207,7 @@ private struct Run {
             }
             if !acts.isEmpty { decide(acts, at: now) }
         }
-        for (j, journey) in journeys.enumerated() where journey.next < Int.max && activeJourney[journey.campaign]?[journey.customer] == j {
+        for (j, journey) in journeys.enumerated() where !journey.heldOut && journey.next < Int.max && activeJourney[journey.campaign]?[journey.customer] == j {
             tallies[journey.campaign].inProgress += 1
         }
     }
@@ -217,11 +240,8 @@ private struct Run {
         }
         decisions.append(JourneyDecision(campaignID: campaign.id, customerID: histories[entry.customer].id, step: nil, at: entry.at,
                                          outcome: heldOut ? .heldOut : .entered))
-        if heldOut {
-            heldOutCustomers[entry.campaign].insert(entry.customer)
-            return
-        }
-        journeys.append(Journey(campaign: entry.campaign, customer: entry.customer, steps: campaign.steps))
+        if heldOut { heldOutCustomers[entry.campaign].insert(entry.customer) }
+        journeys.append(Journey(campaign: entry.campaign, customer: entry.customer, steps: campaign.steps, heldOut: heldOut))
         activeJourney[entry.campaign, default: [:]][entry.customer] = journeys.count - 1
         advance(journeys.count - 1, at: entry.at)
     }
@@ -231,7 +251,7 @@ private struct Run {
         if let exit = journeys[j].exitIf {
             journeys[j].exitIf = nil
             if !histories[journeys[j].customer].times(of: exit.event, from: exit.since + 1, to: now + 1).isEmpty {
-                tallies[journeys[j].campaign].exited += 1
+                if !journeys[j].heldOut { tallies[journeys[j].campaign].exited += 1 }
                 finish(j)
                 return
             }
@@ -254,7 +274,7 @@ private struct Run {
                 return
             }
         }
-        tallies[journeys[j].campaign].completed += 1
+        if !journeys[j].heldOut { tallies[journeys[j].campaign].completed += 1 }
         finish(j)
     }
 
@@ -282,6 +302,7 @@ private struct Run {
         var planned: [PlannedAction] = []
         var contact: [String: ContactState] = [:]
         var journeyOf: [PlannedAction: Int] = [:]
+        var shadows: [Int] = []
         for j in due {
             let journey = journeys[j]
             let campaign = campaigns[journey.campaign]
@@ -292,6 +313,14 @@ private struct Run {
             case let .tag(tag): action = .tag(tag)
             default: continue
             }
+            let key = StepKey(step: journey.next, action: Self.describe(action))
+            if stepEntries[journey.campaign][key, default: [:]][journey.customer] == nil {
+                stepEntries[journey.campaign][key, default: [:]][journey.customer] = CampaignMeasurement.Entry(customer: journey.customer, at: now, heldOut: journey.heldOut)
+            }
+            if journey.heldOut {
+                shadows.append(j)
+                continue
+            }
             let history = histories[journey.customer]
             // Holdout was decided on entry: the engine sees 0 here.
             let plan = PlannedAction(campaignID: campaign.id, priority: campaign.priority, holdout: 0, customerID: history.id, step: journey.next, action: action, at: now)
@@ -300,6 +329,10 @@ private struct Run {
             let consent = assumeConsent ? Dictionary(uniqueKeysWithValues: MessageChannel.allCases.map { ($0, true) }) : history.consent(at: now)
             contact[history.id] = ContactState(consent: consent, timeZone: history.timeZone,
                                                marketingSent: (marketingSent[journey.customer] ?? []).filter { now - $0 < 7 * 86_400 })
+        }
+        for j in shadows {
+            journeys[j].next += 1
+            advance(j, at: now)
         }
         for decision in engine.decide(planned, states: contact) {
             guard let j = journeyOf[decision.action] else { continue }
@@ -334,6 +367,15 @@ private struct Run {
         }
     }
 
+    /// A step's action in a few words: `message email welcome-guide`, `coupon sms welcome-coupon`, `tag vip`.
+    static func describe(_ action: PlannedAction.Action) -> String {
+        switch action {
+        case let .message(m): "message \(m.channel.rawValue) \(m.template)"
+        case let .coupon(c): "coupon \(c.message.channel.rawValue) \(c.message.template)"
+        case let .tag(tag): "tag \(tag)"
+        }
+    }
+
     func results() -> [CampaignSimulation] {
         tallies.enumerated().map { c, tally in
             var result = tally
@@ -341,6 +383,12 @@ private struct Run {
             result.heldOut = heldOutCustomers[c].count
             result.reached = reachedCustomers[c].count
             result.suppressed = suppressedCustomers[c].mapValues(\.count)
+            result.steps = stepEntries[c].sorted { ($0.key.step, $0.key.action) < ($1.key.step, $1.key.action) }.map { key, entries in
+                StepMeasurement(step: key.step, action: key.action,
+                                measurement: CampaignMeasurement.measure(entries.values.sorted { $0.customer < $1.customer }, histories: histories,
+                                                                         attributionDays: campaigns[c].attributionDays, holdout: campaigns[c].holdout,
+                                                                         currency: currency))
+            }
             if !firstEntries[c].isEmpty {
                 let entries = firstEntries[c].values.sorted { $0.customer < $1.customer }
                 result.measurement = CampaignMeasurement.measure(entries, histories: histories, attributionDays: campaigns[c].attributionDays,

@@ -25,4 +25,10 @@ enum Sparkline {
         }
         return out + "</svg>"
     }
+
+    /// A sparkline of monthly customer counts, labelled with every month's reading for screen readers.
+    static func monthlyCounts(_ counts: [Int], months: [String], name: String, l: Localizer, colour: String = Palette.blue) -> String {
+        let readings = zip(months, counts).map { "\(l.month($0)): \(l.count($1))" }.joined(separator: "; ")
+        return svg(counts.map { Double($0) as Double? }, label: l.format("overview.trend", name, readings), colour: colour)
+    }
 }

@@ -53,7 +53,26 @@ struct CampaignsPage {
         }
         return "<h2>\(HTML.escape(l["campaigns.uplift_heading"]))</h2>"
             + Figure(title: title, svg: chart.svg(), table: nil, dataLabel: l["chart.data"], note: l["campaigns.uplift_note"]).render()
-            + HTML.table(headers, table)
+            + HTML.table(headers, table) + steps(measured)
+    }
+
+    /// Each action step on its own: treated customers who came to it against held-out customers who would have.
+    private func steps(_ rows: [CampaignPanel.Row]) -> String {
+        let points = { (value: Double) in l.decimal(value * 100, places: 1) }
+        let cells = rows.flatMap { row in
+            row.steps.map { step -> [String] in
+                let c = step.conversion
+                return [row.id, l.format("campaigns.step_label", "\(step.step + 1)", step.action), l.count(step.treated), l.count(step.control),
+                        c.map { l.percent($0.treated) + " / " + l.percent($0.control) } ?? "—",
+                        c.map { l.format("campaigns.interval", points($0.difference), points($0.low), points($0.high)) } ?? "—",
+                        c.map { l.decimal($0.pValue, places: 3) } ?? "—"]
+            }
+        }
+        guard !cells.isEmpty else { return "" }
+        let headers = [l["campaigns.campaign"], l["campaigns.step"], l["campaigns.treated"], l["campaigns.control"], l["campaigns.conversion_both"],
+                       l["campaigns.difference"], l["campaigns.p_value"]]
+        return "<h3>\(HTML.escape(l["campaigns.steps_heading"]))</h3>" + HTML.table(headers, cells, numericFrom: 2)
+            + "<p class=\"note\">\(HTML.escape(l["campaigns.steps_note"]))</p>"
     }
 
     private func money(_ rows: [CampaignPanel.Row]) -> String {

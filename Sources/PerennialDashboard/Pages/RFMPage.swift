@@ -61,12 +61,12 @@ struct SegmentTable {
         for (index, figure) in figures.enumerated() {
             let name = HTML.escape(l["segment.\(figure.segment.rawValue)"])
             let label = links.page(.segments, [("segment", figure.segment.rawValue)]).map { "<a href=\"\(HTML.escape($0))\">\(name)</a>" } ?? name
-            let series = input.history.segmentCounts.map { Double($0[index]) as Double? }
-            let readings = zip(input.history.months, series).map { "\(l.month($0)): \(l.count(Int($1 ?? 0)))" }.joined(separator: "; ")
             out += "<tr><th scope=\"row\">\(label)</th><td class=\"num\">\(l.count(figure.customers))</td>"
             out += "<td class=\"num\">\(l.percent(Double(figure.customers) / Double(total)))</td>"
             out += "<td class=\"num\">\(HTML.escape(l.money(figure.revenueMinor, input.currency)))</td>"
-            out += "<td class=\"num\">\(Sparkline.svg(series, label: l.format("overview.trend", l["segment.\(figure.segment.rawValue)"], readings)))</td>"
+            let trend = Sparkline.monthlyCounts(input.history.segmentCounts.map { $0[index] }, months: input.history.months,
+                                                name: l["segment.\(figure.segment.rawValue)"], l: l)
+            out += "<td class=\"num\">\(trend)</td>"
             if let csv = links.csv(CustomerFilter(segment: figure.segment)) {
                 out += "<td><a href=\"\(HTML.escape(csv))\" download=\"\(figure.segment.rawValue).csv\">CSV</a></td>"
             }

@@ -20,11 +20,11 @@ struct SegmentsPage {
         for (index, figure) in figures.enumerated() {
             let name = HTML.escape(l["stage.\(figure.stage.rawValue)"])
             let label = links.page(.segments, [("stage", figure.stage.rawValue)]).map { "<a href=\"\(HTML.escape($0))\">\(name)</a>" } ?? name
-            let series = input.history.stageCounts.map { Double($0[index]) as Double? }
-            let readings = zip(input.history.months, series).map { "\(l.month($0)): \(l.count(Int($1 ?? 0)))" }.joined(separator: "; ")
             out += "<tr><th scope=\"row\">\(label)</th><td class=\"num\">\(l.count(figure.customers))</td>"
             out += "<td class=\"num\">\(HTML.escape(l.money(figure.revenueMinor, input.currency)))</td>"
-            out += "<td class=\"num\">\(Sparkline.svg(series, label: l.format("overview.trend", l["stage.\(figure.stage.rawValue)"], readings), colour: Palette.stage(figure.stage)))</td></tr>"
+            let trend = Sparkline.monthlyCounts(input.history.stageCounts.map { $0[index] }, months: input.history.months,
+                                                name: l["stage.\(figure.stage.rawValue)"], l: l, colour: Palette.stage(figure.stage))
+            out += "<td class=\"num\">\(trend)</td></tr>"
         }
         return out + "</tbody></table></div>"
     }
