@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "PerennialReports", targets: ["PerennialReports"]),
         .library(name: "PerennialDashboard", targets: ["PerennialDashboard"]),
         .library(name: "PerennialCampaigns", targets: ["PerennialCampaigns"]),
+        .library(name: "PerennialRecommendations", targets: ["PerennialRecommendations"]),
         .library(name: "PerennialServer", targets: ["PerennialServer"]),
     ],
     dependencies: [
@@ -51,6 +52,7 @@ let package = Package(
             ]
         ),
         .target(name: "PerennialReports", dependencies: ["PerennialCore", "PerennialModels"]),
+        .target(name: "PerennialRecommendations"),
         .target(name: "PerennialCampaigns", dependencies: ["PerennialCore", "PerennialModels", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "PerennialDashboard",
@@ -61,7 +63,7 @@ let package = Package(
             name: "PerennialServer",
             dependencies: [
                 "PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialModels", "PerennialReports", "PerennialDashboard",
-                "PerennialCampaigns",
+                "PerennialCampaigns", "PerennialRecommendations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -75,7 +77,7 @@ let package = Package(
             name: "perennial",
             dependencies: [
                 "PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialGenerator", "PerennialModels",
-                "PerennialReports", "PerennialDashboard", "PerennialCampaigns", "PerennialServer",
+                "PerennialReports", "PerennialDashboard", "PerennialCampaigns", "PerennialRecommendations", "PerennialServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -87,7 +89,8 @@ let package = Package(
         .testTarget(
             name: "PerennialTests",
             dependencies: ["PerennialCore", "PerennialIngestion", "PerennialStorage", "PerennialGenerator", "PerennialModels",
-                           "PerennialReports", "PerennialDashboard", "PerennialCampaigns", "PerennialServer", "PerennialTestSupport",
+                           "PerennialReports", "PerennialDashboard", "PerennialCampaigns", "PerennialRecommendations", "PerennialServer",
+                           "PerennialTestSupport",
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "HTTPTypes", package: "swift-http-types")],
