@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "PerennialStorage",
             dependencies: [
-                "PerennialCore", "PerennialModels",
+                "PerennialCore", "PerennialModels", "PerennialRecommendations",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -52,6 +52,7 @@ public enum PerennialApplication {
         RouteSpec(method: .post, path: "/v1/events", access: .ingest),
         RouteSpec(method: .get, path: "/v1/customers", access: .read),
         RouteSpec(method: .get, path: "/v1/customers/:id", access: .read),
+        RouteSpec(method: .get, path: "/v1/customers/:id/recommendations", access: .read),
         RouteSpec(method: .get, path: "/v1/segments", access: .read),
         RouteSpec(method: .get, path: "/v1/stages", access: .read),
         RouteSpec(method: .get, path: "/v1/kpis", access: .read),
@@ -88,6 +89,7 @@ public enum PerennialApplication {
         let thresholds = ThresholdRoutes(index: index, notifier: notifier)
         let outbox = OutboxRoutes(store: index.store)
         let campaigns = CampaignRoutes(store: index.store)
+        let recommendations = RecommendationRoutes(cache: RecommenderCache(store: index.store))
         let handlers: [String: Handler] = [
             "GET /healthz": { _, _ in APIJSON.response(#"{"status":"ok"}"#) },
             "GET /readyz": { _, _ in
@@ -98,6 +100,7 @@ public enum PerennialApplication {
             "POST /v1/events": events.ingest,
             "GET /v1/customers": reads.customers,
             "GET /v1/customers/:id": reads.customer,
+            "GET /v1/customers/:id/recommendations": recommendations.recommendations,
             "GET /v1/segments": reads.segments,
             "GET /v1/stages": reads.stages,
             "GET /v1/kpis": reads.kpis,

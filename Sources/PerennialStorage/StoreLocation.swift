@@ -1,5 +1,5 @@
 /// Every store the server and the CLI use: orders, events, API keys, the outbox and campaign decisions in one database.
-public typealias PerennialStore = OrderStore & EventStore & HistoryStore & APIKeyStore & OutboxStore & DecisionStore
+public typealias PerennialStore = OrderStore & EventStore & HistoryStore & APIKeyStore & OutboxStore & DecisionStore & RecommendationStore
 
 /// Opens the store a `--db` value names: a `postgres://` URL connects to PostgreSQL, anything else is
 /// the path of a SQLite file.

@@ -18,6 +18,6 @@ struct Perennial: AsyncParsableCommand {
         PERENNIAL_DATABASE environment variable. The analytics rules are in docs/ANALYTICS.md.
         """,
         version: "0.1.0",
-        subcommands: [Demo.self, Import.self, Analyze.self, Customers.self, CustomerCommand.self, Cohorts.self, Fit.self, Evaluate.self, Predict.self, Generate.self, Serve.self, Keys.self, Report.self, Campaigns.self]
+        subcommands: [Demo.self, Import.self, Analyze.self, Customers.self, CustomerCommand.self, Cohorts.self, Fit.self, Evaluate.self, Predict.self, Recommend.self, Generate.self, Serve.self, Keys.self, Report.self, Campaigns.self]
     )
 }

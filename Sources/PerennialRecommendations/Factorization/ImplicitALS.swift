@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Settings of ``ImplicitALS``.
 public struct ALSConfiguration: Sendable, Hashable, Codable {
     /// Latent factors; rounded up to a multiple of 8.
@@ -145,11 +143,7 @@ public enum ImplicitALS {
                     row += 1
                 }
             }
-            if threads == 1 {
-                for chunk in 0..<chunks { work(chunk) }
-            } else {
-                DispatchQueue.concurrentPerform(iterations: chunks, execute: work)
-            }
+            Parallel.forEach(chunks, threads: threads, work)
         }}}}}}
     }
 

@@ -27,6 +27,9 @@ public struct Recommender: Sendable {
     /// (2011-06-01 to 2011-09-01 labels), rounded.
     public static let defaultBlend = LogisticRegression(coefficients: [-3.6, 1.0, 1.6, -0.15, -0.1, 0, 0.9, 2.0, 0.3, -0.2, 0.45])
 
+    /// The names of the blend's features, in coefficient order.
+    public static var blendFeatureNames: [String] { BlendFeatures.names }
+
     /// Creates a recommender from trained parts.
     public init(configuration: RecommenderConfiguration, data: InteractionData, factors: FactorModel, similarity: ItemSimilarity,
                 statistics: ItemStatistics, blend: LogisticRegression, blendRows: Int) {
@@ -50,7 +53,7 @@ public struct Recommender: Sendable {
         // The blend (on the earlier history) and the models (on all of it) are independent: fit them side by
         // side, so one's serial parts overlap the other's parallel ones.
         let results = TrainingSlots()
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
+        Parallel.forEach(2, threads: 2) { part in
             if part == 0 {
                 results.blend = learnBlend(purchases: purchases, from: data.asOf - horizon, to: data.asOf, configuration: configuration)
             } else {

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// One item's neighbour: another item bought by the same customers.
 public struct Neighbour: Sendable, Hashable {
     /// The neighbour's item index.
@@ -69,7 +67,7 @@ public struct ItemSimilarity: Sendable {
                     }
                 }
             }
-            if threads <= 1 { for c in 0..<chunks { work(c) } } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: work) }
+            Parallel.forEach(chunks, threads: threads, work)
         }
         self.neighboursPerItem = neighboursPerItem
         self.shrink = shrink

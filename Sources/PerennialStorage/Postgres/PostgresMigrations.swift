@@ -143,5 +143,13 @@ enum PostgresMigrations {
         CREATE INDEX decisions_by_campaign ON campaign_decisions (campaign_id, decided_at);
         CREATE INDEX decisions_by_customer ON campaign_decisions (customer_id, decided_at);
         """),
+        (7, "the trained recommender model", """
+        CREATE TABLE recommender_models (
+            model_id BIGSERIAL PRIMARY KEY,
+            trained_at BIGINT NOT NULL,
+            summary TEXT NOT NULL,
+            archive TEXT NOT NULL
+        );
+        """),
     ]
 }

@@ -142,5 +142,13 @@ enum Migrations {
         CREATE INDEX decisions_by_campaign ON campaign_decisions (campaign_id, decided_at);
         CREATE INDEX decisions_by_customer ON campaign_decisions (customer_id, decided_at);
         """),
+        (7, "the trained recommender model", """
+        CREATE TABLE recommender_models (
+            model_id INTEGER PRIMARY KEY,
+            trained_at INTEGER NOT NULL,
+            summary TEXT NOT NULL,
+            archive TEXT NOT NULL
+        );
+        """),
     ]
 }
