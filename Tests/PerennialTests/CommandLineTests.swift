@@ -86,6 +86,43 @@ import Testing
         #expect(one.stdout.contains("R019"))
     }
 
+    @Test("recommend: train, a customer's list, evaluate on a split and the audit, as a user runs them", arguments: StoreBackend.allCases)
+    func recommend(backend: StoreBackend) throws {
+        let directory = try TemporaryDirectory()
+        guard let db = try Self.databaseArguments(backend, in: directory) else { return }
+        #expect(try Self.run(["import", "orders", Fixtures.path("hand_store.csv"), "--format", "generic"] + db, in: directory.url).status == 0)
+        let trained = try Self.run(["recommend", "train", "--json"] + db, in: directory.url)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let model = try #require((try JSONSerialization.jsonObject(with: Data(trained.stdout.utf8)) as? [String: Any])?["model"] as? [String: Any])
+        #expect(model["customers"] as? Int == 10 && model["items"] as? Int == 11, "BIS-01 was only bought by a guest")
+
+        let list = try Self.run(["recommend", "1005", "--k", "2", "--json"] + db, in: directory.url)
+        #expect(list.status == 0 && !list.stderr.contains("no stored model"), "\(list.stderr)")
+        let items = try #require((try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any])?["items"] as? [[String: Any]])
+        #expect(items.first?["sku"] as? String == "TEA-01" && items.first?["every_days"] as? Int == 7)
+        let text = try Self.run(["recommend", "1005"] + db, in: directory.url)
+        #expect(text.stdout.contains("you buy this about every 7 days"))
+        let unknown = try Self.run(["recommend", "nobody"] + db, in: directory.url)
+        #expect(unknown.status != 0 && unknown.stderr.contains("no customer 'nobody'"))
+
+        // Customers with orders both before and from 2024-06-01: 1002, 1008 and 1010.
+        let evaluated = try Self.run(["recommend", "evaluate", "--split-date", "2024-06-01", "--json"] + db, in: directory.url)
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any])
+        #expect(result["evaluated_customers"] as? Int == 3)
+        for task in ["discover", "next_basket"] {
+            let metrics = try #require(result[task] as? [String: Any])
+            for key in ["precision_at_10", "recall_at_10", "ndcg_at_10", "hit_rate_at_10", "coverage"] { #expect(metrics[key] is Double, "\(task).\(key)") }
+        }
+        let badSplit = try Self.run(["recommend", "evaluate", "--split-date", "June"] + db, in: directory.url)
+        #expect(badSplit.status != 0 && badSplit.stderr.contains("--split-date 'June'"))
+
+        let audit = try Self.run(["recommend", "audit", "--json"] + db, in: directory.url)
+        #expect(audit.status == 0, "\(audit.stderr)")
+        let overall = try #require(((try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])?["audit"] as? [String: Any])?["overall"] as? [String: Any])
+        #expect(overall["lists"] as? Int == 10 && (overall["category_concentration"] as? Double ?? 0) <= 1)
+    }
+
     @Test("import events: valid lines kept, bad lines quarantined with their numbers, re-import changes nothing, profiles follow",
           arguments: StoreBackend.allCases)
     func importEvents(backend: StoreBackend) throws {

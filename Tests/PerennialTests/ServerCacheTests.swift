@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PerennialCore
+import PerennialRecommendations
 import PerennialModels
 import PerennialServer
 @testable import PerennialStorage
@@ -96,6 +97,10 @@ import Testing
         func otherEvents() async throws -> [String: [StoredEvent]] { try await base.otherEvents() }
         func recordDecisions(_ records: [DecisionRecord]) async throws -> Int { try await base.recordDecisions(records) }
         func decisions(_ query: DecisionQuery) async throws -> [DecisionRecord] { try await base.decisions(query) }
+        func purchaseLines() async throws -> [Purchase] { try await base.purchaseLines() }
+        func products() async throws -> [Product] { try await base.products() }
+        func saveRecommender(_ model: StoredRecommender) async throws { try await base.saveRecommender(model) }
+        func latestRecommender() async throws -> StoredRecommender? { try await base.latestRecommender() }
     }
 
     @Test("a read that waits across a live update serves the old profile once and never caches it")

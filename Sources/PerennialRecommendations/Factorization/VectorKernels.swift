@@ -36,9 +36,15 @@ enum VectorKernels {
         }
     }
 
-    /// `out = A · x` for a dense row-major `n × n` matrix.
+    /// `out = A · x` for a dense symmetric `n × n` matrix, as a sum of its rows scaled by `x` (no horizontal
+    /// sums).
     @inline(__always)
     static func symv(_ a: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
-        for j in 0..<n { out[j] = dot(a + j * n, x, n) }
+        var k = 0
+        while k < n {
+            store(SIMD8<Float>(), out + k)
+            k += 8
+        }
+        for j in 0..<n { axpy(x[j], a + j * n, out, n) }
     }
 }

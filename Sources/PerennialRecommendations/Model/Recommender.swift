@@ -92,18 +92,17 @@ public struct Recommender: Sendable {
         let factors = ImplicitALS.fit(inner.orders, configuration: c.als)
         let features = BlendFeatures(data: inner, factors: factors, statistics: ItemStatistics(inner, recentDays: c.recentDays),
                                      horizonDays: Double(c.horizonDays), candidates: c.candidates)
-        var rows: [[Double]] = [], labels: [Double] = []
+        var rows = BlendFeatures.Rows(), labels: [Double] = []
         var scratch = [Float](repeating: 0, count: inner.items.count)
         for customer in later.keys.sorted() {
             let bought = later[customer]!
-            for candidate in features.candidates(of: customer, scores: &scratch) {
-                rows.append(candidate.features)
-                labels.append(bought.contains(candidate.item) ? 1 : 0)
-            }
+            let first = rows.count
+            features.candidates(of: customer, scores: &scratch, into: &rows)
+            for r in first..<rows.count { labels.append(bought.contains(rows.items[r]) ? 1 : 0) }
         }
         let positives = labels.reduce(0, +)
         guard positives >= 20, positives < Double(labels.count) else { return (defaultBlend, 0) }
-        return (LogisticRegression.fit(rows: rows, labels: labels), rows.count)
+        return (LogisticRegression.fit(flat: rows.features, width: BlendFeatures.width, labels: labels), rows.count)
     }
 
     var blendFeatures: BlendFeatures {
@@ -122,8 +121,9 @@ public struct Recommender: Sendable {
             for i in 0..<scratch.count where scratch[i] > -.infinity { top.offer(i, scratch[i]) }
             return top.entries.map { ($0.item, Double($0.score)) }
         case .nextBasket:
-            let candidates = blendFeatures.candidates(of: c, scores: &scratch)
-            var scored = candidates.map { (item: $0.item, score: blend.probability($0.features)) }
+            var rows = BlendFeatures.Rows()
+            blendFeatures.candidates(of: c, scores: &scratch, into: &rows)
+            var scored = (0..<rows.count).map { (item: rows.items[$0], score: blend.probability(rows.row($0))) }
             scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.item < $1.item }
             if scored.count < k {
                 let have = Set(scored.map(\.item))

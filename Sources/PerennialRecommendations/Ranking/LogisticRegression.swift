@@ -13,18 +13,26 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
     /// `l2 / 2 × |w|²`, until no coefficient moves by `tolerance` or more.
     /// - Complexity: O(iterations × rows × features²).
     public static func fit(rows: [[Double]], labels: [Double], l2: Double = 1, maxIterations: Int = 25, tolerance: Double = 1e-4) -> LogisticRegression {
-        guard let p = rows.first?.count else { return LogisticRegression(coefficients: []) }
+        fit(flat: Array(rows.joined()), width: rows.first?.count ?? 0, labels: labels, l2: l2, maxIterations: maxIterations, tolerance: tolerance)
+    }
+
+    /// The same fit on rows stored one after another in `flat`, `width` values each.
+    public static func fit(flat: [Double], width p: Int, labels: [Double], l2: Double = 1, maxIterations: Int = 25, tolerance: Double = 1e-4) -> LogisticRegression {
+        guard p > 0 else { return LogisticRegression(coefficients: []) }
         var w = [Double](repeating: 0, count: p)
         for _ in 0..<maxIterations {
             var gradient = [Double](repeating: 0, count: p), hessian = [Double](repeating: 0, count: p * p)
-            for (x, y) in zip(rows, labels) {
-                var z = 0.0
-                for k in 0..<p { z += w[k] * x[k] }
-                let mu = 1 / (1 + exp(-z)), v = mu * (1 - mu)
-                for a in 0..<p where x[a] != 0 {
-                    gradient[a] += (y - mu) * x[a]
-                    let va = v * x[a]
-                    for b in a..<p { hessian[a * p + b] += va * x[b] }
+            flat.withUnsafeBufferPointer { rows in
+                for (r, y) in labels.enumerated() {
+                    let x = rows.baseAddress! + r * p
+                    var z = 0.0
+                    for k in 0..<p { z += w[k] * x[k] }
+                    let mu = 1 / (1 + exp(-z)), v = mu * (1 - mu)
+                    for a in 0..<p where x[a] != 0 {
+                        gradient[a] += (y - mu) * x[a]
+                        let va = v * x[a]
+                        for b in a..<p { hessian[a * p + b] += va * x[b] }
+                    }
                 }
             }
             for a in 0..<p {
@@ -41,14 +49,14 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
     }
 
     /// The linear score `w·x` (monotone in the probability).
-    public func score(_ x: [Double]) -> Double {
+    public func score<C: Collection<Double>>(_ x: C) -> Double {
         var z = 0.0
-        for k in 0..<min(x.count, coefficients.count) { z += coefficients[k] * x[k] }
+        for (w, v) in zip(coefficients, x) { z += w * v }
         return z
     }
 
     /// The probability `1 / (1 + e^(−w·x))`.
-    public func probability(_ x: [Double]) -> Double { 1 / (1 + exp(-score(x))) }
+    public func probability<C: Collection<Double>>(_ x: C) -> Double { 1 / (1 + exp(-score(x))) }
 
     /// Solves the symmetric positive-definite system `a·x = b` by Gaussian elimination with partial pivoting.
     static func solve(_ a: [Double], _ b: [Double], _ n: Int) -> [Double] {
