@@ -33,6 +33,22 @@ public protocol RecommendationStore: Sendable {
     func latestRecommender() async throws -> StoredRecommender?
 }
 
+/// The SQL both databases run.
+enum RecommendationSQL {
+    /// The purchase lines of the evaluation protocol, oldest first.
+    static let purchaseLines = """
+            SELECT o.customer_id, l.order_id, o.placed_at, l.sku, l.quantity, l.unit_price_millis
+            FROM order_lines l JOIN orders o ON o.order_id = l.order_id LEFT JOIN products p ON p.sku = l.sku
+            WHERE o.kind = 0 AND o.customer_id IS NOT NULL AND l.quantity > 0 AND l.unit_price_millis > 0
+              AND COALESCE(p.is_product, 1) = 1
+            ORDER BY o.placed_at, l.order_id, l.line_no
+            """
+    /// The latest stored model.
+    static let latestModel = "SELECT trained_at, summary, archive FROM recommender_models ORDER BY model_id DESC LIMIT 1"
+    /// The catalog's products.
+    static let products = "SELECT sku, description, category FROM products WHERE is_product = 1 ORDER BY sku"
+}
+
 /// The archive as stored: base64 text, which both databases keep without a binary type.
 enum RecommenderText {
     static func encode(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }

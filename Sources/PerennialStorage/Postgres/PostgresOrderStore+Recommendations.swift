@@ -4,13 +4,7 @@ import PostgresNIO
 
 extension PostgresOrderStore: RecommendationStore {
     public func purchaseLines() async throws -> [Purchase] {
-        let rows = try await query("""
-            SELECT o.customer_id, l.order_id, o.placed_at, l.sku, l.quantity, l.unit_price_millis
-            FROM order_lines l JOIN orders o ON o.order_id = l.order_id LEFT JOIN products p ON p.sku = l.sku
-            WHERE o.kind = 0 AND o.customer_id IS NOT NULL AND l.quantity > 0 AND l.unit_price_millis > 0
-              AND COALESCE(p.is_product, 1) = 1
-            ORDER BY o.placed_at, l.order_id, l.line_no
-            """)
+        let rows = try await query(PostgresQuery(unsafeSQL: RecommendationSQL.purchaseLines))
         var lines: [Purchase] = []
         for try await (customer, order, at, sku, quantity, price) in rows.decode((String, String, Int64, String, Int64, Int64).self) {
             lines.append(Purchase(customer: customer, order: order, at: at, sku: sku, quantity: quantity, unitPriceMillis: price))
@@ -20,7 +14,7 @@ extension PostgresOrderStore: RecommendationStore {
 
     public func products() async throws -> [Product] {
         var products: [Product] = []
-        let rows = try await query("SELECT sku, description, category FROM products WHERE is_product = 1 ORDER BY sku")
+        let rows = try await query(PostgresQuery(unsafeSQL: RecommendationSQL.products))
         for try await (sku, description, category) in rows.decode((String, String?, String?).self) {
             products.append(Product(sku: sku, description: description ?? "", category: category))
         }
@@ -38,7 +32,7 @@ extension PostgresOrderStore: RecommendationStore {
     }
 
     public func latestRecommender() async throws -> StoredRecommender? {
-        let rows = try await query("SELECT trained_at, summary, archive FROM recommender_models ORDER BY model_id DESC LIMIT 1")
+        let rows = try await query(PostgresQuery(unsafeSQL: RecommendationSQL.latestModel))
         for try await (trainedAt, summary, archive) in rows.decode((Int64, String, String).self) {
             return StoredRecommender(archive: try RecommenderText.decode(archive), trainedAt: trainedAt, summaryJSON: summary)
         }
