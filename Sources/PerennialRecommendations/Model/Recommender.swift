@@ -127,8 +127,7 @@ public struct Recommender: Sendable {
             scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.item < $1.item }
             if scored.count < k {
                 let have = Set(scored.map(\.item))
-                let skip = task == .nextBasket ? have : have.union(data.itemsBought(by: c).map { Int($0) })
-                for i in statistics.popularRecently where !skip.contains(i) {
+                for i in statistics.popularRecently where !have.contains(i) {
                     scored.append((i, 0))
                     if scored.count >= k { break }
                 }

@@ -9,14 +9,9 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
     /// Creates a model from its coefficients.
     public init(coefficients: [Double]) { self.coefficients = coefficients }
 
-    /// Fits `P(y = 1 | x) = 1 / (1 + e^(−w·x))` to rows `x` (equal lengths) and 0/1 labels, with penalty
-    /// `l2 / 2 × |w|²`, until no coefficient moves by `tolerance` or more.
+    /// Fits `P(y = 1 | x) = 1 / (1 + e^(−w·x))` to 0/1 labels and rows `x` stored one after another in
+    /// `flat`, `width` values each, with penalty `l2 / 2 × |w|²`, until no coefficient moves by `tolerance` or more.
     /// - Complexity: O(iterations × rows × features²).
-    public static func fit(rows: [[Double]], labels: [Double], l2: Double = 1, maxIterations: Int = 25, tolerance: Double = 1e-4) -> LogisticRegression {
-        fit(flat: Array(rows.joined()), width: rows.first?.count ?? 0, labels: labels, l2: l2, maxIterations: maxIterations, tolerance: tolerance)
-    }
-
-    /// The same fit on rows stored one after another in `flat`, `width` values each.
     public static func fit(flat: [Double], width p: Int, labels: [Double], l2: Double = 1, maxIterations: Int = 25, tolerance: Double = 1e-4) -> LogisticRegression {
         guard p > 0 else { return LogisticRegression(coefficients: []) }
         var w = [Double](repeating: 0, count: p)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PerennialCore
 import PerennialRecommendations
 import PerennialReports
 import PerennialServer
@@ -49,21 +50,23 @@ extension Recommend {
 
         func run() async throws {
             let store = try await database.open(create: false)
-            let split = try DayParsing.instant(splitDate, zone: try await store.setting("timezone") ?? "UTC", flag: "--split-date")
+            let zone = try await store.setting("timezone") ?? "UTC"
+            guard let calendar = StoreCalendar(identifier: zone) else { throw ValidationError("the store's time zone '\(zone)' is not known.") }
+            guard let split = DayParsing.instant(splitDate, calendar: calendar) else {
+                throw ValidationError("--split-date '\(splitDate)' is not a date such as 2011-09-01.")
+            }
             Terminal.progress("reading purchases…")
+            defer { Terminal.endProgress() }
             guard let trained = try await RecommenderSource.train(store: store, before: split, configuration: model.configuration) else {
-                Terminal.endProgress()
                 throw ValidationError("the database '\(database.shown)' holds no purchases. Import orders first: perennial import orders FILE --format online-retail")
             }
             Terminal.progress("evaluating…")
             let data = trained.model.data
             guard !data.customers.isEmpty else {
-                Terminal.endProgress()
                 throw ValidationError("no purchases before --split-date \(splitDate): choose a later day.")
             }
             let result = RecommendationEvaluation.run(trained.model, purchases: trained.purchases, split: split)
             guard result.evaluatedCustomers > 0 else {
-                Terminal.endProgress()
                 throw ValidationError("no customer bought both before and from --split-date \(splitDate): choose a day inside the history.")
             }
             // Recommending for every customer, as a peer's "recommend all" does.
@@ -74,7 +77,6 @@ extension Recommend {
                 for c in 0..<data.customers.count { _ = trained.model.rankedItems(customer: c, k: 10, task: task, scratch: &scratch) }
                 seconds[task] = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             }
-            Terminal.endProgress()
             let output = Output(split_date: splitDate, evaluated_customers: result.evaluatedCustomers, train_customers: result.trainCustomers,
                                 catalog_items: result.catalogItems, train_cells: result.trainCells, discover: result.discover,
                                 next_basket: result.nextBasket, discover_long_tail_share: result.discoverLongTailShare,

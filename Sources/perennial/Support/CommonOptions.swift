@@ -109,9 +109,7 @@ struct AnalysisFlags: ParsableArguments {
         rules.activeMinOrdersPerMonth = activeMinOrdersPerMonth
         var asOfInstant: Int64?
         if let asOf {
-            var text = asOf
-            if text.count == 10 { text += "T00:00:00" }
-            guard let instant = TimestampFormat.auto.parse(text, calendar: calendar) else {
+            guard let instant = DayParsing.instant(asOf, calendar: calendar) else {
                 throw ValidationError("--as-of '\(asOf)' is not a date or ISO 8601 instant (e.g. 2011-12-10 or 2011-12-10T00:00:00Z).")
             }
             asOfInstant = instant
@@ -148,5 +146,12 @@ struct ModelTimeOptions: ParsableArguments {
         let date = parts.count == 3 ? CivilDate(year: parts[0], month: parts[1], day: parts[2]) : nil
         guard let date, date.isValid else { throw ValidationError("\(flag) '\(text)' is not a date YYYY-MM-DD.") }
         return date
+    }
+}
+
+/// Reads a day (`YYYY-MM-DD`, midnight in the calendar's zone) or an ISO 8601 instant given on the command line.
+enum DayParsing {
+    static func instant(_ text: String, calendar: StoreCalendar) -> Int64? {
+        TimestampFormat.auto.parse(text.count == 10 ? text + "T00:00:00" : text, calendar: calendar)
     }
 }

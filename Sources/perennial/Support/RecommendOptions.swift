@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import PerennialCore
-import PerennialIngestion
 import PerennialRecommendations
 
 /// The model's settings on the command line (`recommend train`, `recommend evaluate`).
@@ -82,15 +81,3 @@ struct RecommendRuleOptions: ParsableArguments {
     }
 }
 
-/// Parses a YYYY-MM-DD day (or ISO instant) in a time zone.
-enum DayParsing {
-    static func instant(_ text: String, zone: String, flag: String) throws -> Int64 {
-        guard let calendar = StoreCalendar(identifier: zone) else { throw ValidationError("unknown time zone '\(zone)'.") }
-        var value = text
-        if value.count == 10 { value += "T00:00:00" }
-        guard let instant = TimestampFormat.auto.parse(value, calendar: calendar) else {
-            throw ValidationError("\(flag) '\(text)' is not a date such as 2011-09-01.")
-        }
-        return instant
-    }
-}
