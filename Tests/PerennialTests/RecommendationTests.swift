@@ -135,6 +135,11 @@ import Testing
         #expect(list[0].reason == .cadence(everyDays: 30, lastDaysAgo: 28))
         #expect(list[0].reason.text == "you buy this about every 30 days (last 28 days ago)")
         #expect(model.recommend(customer: "stranger", k: 1).first?.reason == .popular(group: nil))
+
+        // Three orders on one morning are no cadence: the reason says when, not "every 1 days".
+        let burst = (0..<3).map { Purchase(customer: "burst", order: "b\($0)", at: start + Int64($0) * 3_600, sku: "HABIT") }
+        let bursty = Recommender.train(purchases: lines + burst)
+        #expect(bursty.recommend(customer: "burst", k: 1).first?.reason == .boughtBefore(daysAgo: 118))
     }
 
     @Test("rules drop excluded, out-of-stock and bought one-off items; the category cap holds unless the customer buys one category")

@@ -18,7 +18,7 @@ public enum RecommendationLabel: String, Sendable, Hashable, Codable {
 public enum RecommendationReason: Sendable, Hashable {
     /// Bought about every `everyDays` days, last `lastDaysAgo` days ago.
     case cadence(everyDays: Int, lastDaysAgo: Int)
-    /// Bought once, `daysAgo` days ago.
+    /// Bought before with no cadence to tell (once, or in orders under two days apart), last `daysAgo` days ago.
     case boughtBefore(daysAgo: Int)
     /// Often bought by the same customers as an item this customer bought.
     case boughtTogether(with: String)
@@ -54,7 +54,9 @@ public enum RecommendationReason: Sendable, Hashable {
 public struct Recommendation: Sendable, Hashable {
     /// The item's sku.
     public var sku: String
-    /// The ranking score: for next-basket lists the blend's probability of buying within the horizon; for
+    /// The ranking score: for next-basket lists the blend's probability that the item is in the customer's
+    /// purchases of the next horizon *if they come back* (it was learnt on returning customers, so it
+    /// ranks items, not whether the customer returns: churn risk says that); for
     /// discovery the factor model's score; for cold start the share of recent buyers.
     public var score: Double
     /// `rebuy` or `discover`.

@@ -164,9 +164,10 @@ public struct Recommender: Sendable {
         let day = 86_400.0
         let n = Int(data.orders.values[e])
         let last = Int(((Double(data.asOf - data.lastBought[e])) / day).rounded())
-        guard n >= 2 else { return .boughtBefore(daysAgo: last) }
-        let every = Double(data.lastBought[e] - data.firstBought[e]) / day / Double(n - 1)
-        return .cadence(everyDays: max(1, Int(every.rounded())), lastDaysAgo: last)
+        let every = n >= 2 ? Int((Double(data.lastBought[e] - data.firstBought[e]) / day / Double(n - 1)).rounded()) : 0
+        // Orders a few hours apart are not a habit: "about every 1 days" would misread them.
+        guard every >= 2 else { return .boughtBefore(daysAgo: last) }
+        return .cadence(everyDays: every, lastDaysAgo: last)
     }
 
     /// "Bought together with" the customer's item whose neighbour list holds this one most strongly;
