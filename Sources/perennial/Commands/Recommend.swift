@@ -16,7 +16,7 @@ struct Recommend: AsyncParsableCommand {
         the cold-start list: what was popular in the last 30 days.
 
         The model is the one perennial recommend train stored; without one, a model is trained on the fly \
-        (about a second for 400,000 order lines). Models: implicit ALS (Hu, Koren & Volinsky 2008, conjugate \
+        (1–2 seconds for the 400,000 purchase lines of Online Retail). Models: implicit ALS (Hu, Koren & Volinsky 2008, conjugate \
         gradient), co-purchase cosine with shrinkage, buy-again by cadence, and a next-basket blend of them \
         learnt from the store's own last 90 days. No margin boosting is applied.
           perennial recommend 12347
