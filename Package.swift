@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Perennial",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "perennial", targets: ["perennial"]),
         .library(name: "PerennialCore", targets: ["PerennialCore"]),

@@ -51,7 +51,7 @@ public struct DashboardInput: Sendable {
         for profile in report.profiles {
             let i = StageMigration.index(profile.stage)
             customers[i] += 1
-            revenue[i] += profile.revenueMinor
+            revenue[i] = revenue[i].clampedAdding(profile.revenueMinor)
         }
         return LifecycleStage.allCases.enumerated().map { ($1, customers[$0], revenue[$0]) }
     }
@@ -62,7 +62,7 @@ public struct DashboardInput: Sendable {
         for profile in report.profiles {
             guard let segment = profile.segment else { continue }
             customers[segment, default: 0] += 1
-            revenue[segment, default: 0] += profile.revenueMinor
+            revenue[segment, default: 0] = revenue[segment, default: 0].clampedAdding(profile.revenueMinor)
         }
         return RFMSegment.allCases.map { ($0, customers[$0] ?? 0, revenue[$0] ?? 0) }
     }

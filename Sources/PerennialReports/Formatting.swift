@@ -25,7 +25,7 @@ public enum Formatting {
 
     /// A money amount given as a (fractional) number of minor units.
     public static func money(_ minor: Double, _ currency: Currency) -> String {
-        money(Int64(minor.rounded()), currency)
+        money(Money.minorUnits(rounding: minor), currency)
     }
 
     /// Thousandths of a major unit with two decimals, rounded half away from zero: `9747747934` → `9,747,747.93`.
@@ -36,6 +36,7 @@ public enum Formatting {
 
     /// `0.6557` → `65.6%`.
     public static func percent(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e12 else { return value.isNaN ? "–" : (value < 0 ? "-∞%" : "∞%") }
         let tenths = Int((value * 1000).rounded())
         return (tenths < 0 ? "-" : "") + "\(abs(tenths) / 10).\(abs(tenths) % 10)%"
     }

@@ -239,7 +239,7 @@ struct EventBatchPlan {
     private mutating func addOrder(id: String, customer: String, at instant: Int64, kind: OrderKind, currency: String, channel: String?,
                                    country: String?, coupon: String?, event: String, lines orderLines: [OrderLine]) {
         orders.append(OrderRow(id: id, customerID: customer, placedAt: instant, kind: kind, currency: currency,
-                               amountMinor: orderLines.reduce(0) { $0 + $1.amountMinor }, channel: channel, country: country,
+                               amountMinor: orderLines.reduce(0) { $0.clampedAdding($1.amountMinor) }, channel: channel, country: country,
                                coupon: coupon, eventID: event))
         facts.orders[id] = StoredOrderHead(customerID: customer, kind: kind, currency: currency)
         facts.lines[id] = orderLines

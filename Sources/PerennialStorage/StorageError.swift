@@ -13,4 +13,8 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { message }
+
+    /// Whether the database was locked by another connection or process (SQLite's `SQLITE_BUSY` or
+    /// `SQLITE_LOCKED`): the write may be tried again.
+    public var isBusy: Bool { code & 0xff == 5 || code & 0xff == 6 }
 }

@@ -47,7 +47,7 @@ public struct CampaignMeasurement: Sendable, Hashable, Codable {
             let arm = entry.heldOut ? 1 : 0
             let orders = histories[entry.customer].orders.filter { $0.at > entry.at && $0.at <= entry.at + window }
             if orders.contains(where: { $0.kind == .purchase }) { converted[arm] += 1 }
-            revenue[arm].append(Double(orders.reduce(0) { $0 + $1.amountMinor }) / Double(currency.minorPerMajor))
+            revenue[arm].append(orders.reduce(0.0) { $0 + Double($1.amountMinor) } / Double(currency.minorPerMajor))
         }
         let (treated, control) = (revenue[0].count, revenue[1].count)
         let conversion = Uplift.proportions(treated: converted[0], of: treated, control: converted[1], of: control)

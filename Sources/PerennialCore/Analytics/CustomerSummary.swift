@@ -55,7 +55,7 @@ extension CustomerSummary {
         gaps.removeAll(keepingCapacity: true)
         for order in orders {
             let index = Int(order)
-            revenue += table.orderAmount[index]
+            revenue = revenue.clampedAdding(table.orderAmount[index])
             guard table.orderKind[index] == .purchase else { continue }
             let time = table.orderTime[index]
             count += 1

@@ -129,15 +129,15 @@ public enum LifecycleAnalysis {
         for index in 0..<table.orderCount where table.orderTime[index] < asOf {
             let amount = table.orderAmount[index]
             let guest = table.orderCustomer[index] < 0
-            k.revenueMinor += amount
-            if guest { k.guestRevenueMinor += amount }
+            k.revenueMinor = k.revenueMinor.clampedAdding(amount)
+            if guest { k.guestRevenueMinor = k.guestRevenueMinor.clampedAdding(amount) }
             switch table.orderKind[index] {
             case .purchase:
                 k.orders += 1
                 if guest { k.guestOrders += 1 } else { k.customerOrders += 1 }
             case .cancellation:
                 k.cancellations += 1
-                k.cancelledRevenueMinor += amount
+                k.cancelledRevenueMinor = k.cancelledRevenueMinor.clampedAdding(amount)
             case .adjustment:
                 break
             }
@@ -183,7 +183,7 @@ public enum LifecycleAnalysis {
         }
         for index in 0..<table.orderCount where table.orderTime[index] < asOf {
             let month = calendar.date(of: table.orderTime[index]).monthNumber - firstMonth
-            figures[month].revenueMinor += table.orderAmount[index]
+            figures[month].revenueMinor = figures[month].revenueMinor.clampedAdding(table.orderAmount[index])
             if table.orderKind[index] == .purchase { figures[month].orders += 1 }
         }
         for customer in 0..<table.customerCount {
@@ -213,8 +213,8 @@ public enum LifecycleAnalysis {
         var totalRevenue: Int64 = 0
         for profile in profiles {
             counts[key(profile), default: (0, 0)].customers += 1
-            counts[key(profile), default: (0, 0)].revenue += profile.revenueMinor
-            totalRevenue += profile.revenueMinor
+            counts[key(profile), default: (0, 0)].revenue = counts[key(profile), default: (0, 0)].revenue.clampedAdding(profile.revenueMinor)
+            totalRevenue = totalRevenue.clampedAdding(profile.revenueMinor)
         }
         let total = profiles.count
         return ids.map { id, name in

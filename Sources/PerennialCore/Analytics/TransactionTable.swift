@@ -64,11 +64,11 @@ public struct TransactionTableBuilder: Sendable {
     /// Adds one order line; lines with an order id already seen add to that order's amount.
     public mutating func addLine(orderID: String, customerID: String?, placedAt: Int64, kind: OrderKind, amountMinor: Int64) {
         if lastOrder >= 0 && orderID == lastOrderID {
-            table.orderAmount[Int(lastOrder)] += amountMinor
+            table.orderAmount[Int(lastOrder)] = table.orderAmount[Int(lastOrder)].clampedAdding(amountMinor)
             return
         }
         if let existing = orderIndex[orderID] {
-            table.orderAmount[Int(existing)] += amountMinor
+            table.orderAmount[Int(existing)] = table.orderAmount[Int(existing)].clampedAdding(amountMinor)
             lastOrder = existing
             lastOrderID = orderID
             return

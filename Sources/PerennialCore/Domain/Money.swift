@@ -68,22 +68,68 @@ public struct Money: Hashable, Sendable, Comparable, CustomStringConvertible {
 }
 
 extension Money {
+    /// The largest magnitude of an order line's amount, an order's total or a refund, in minor units:
+    /// 10^15 (ten trillion pounds, dollars or yuan; a thousand trillion yen). Anything beyond is rejected
+    /// where it enters (API, CSV, JSON file) with its field named, so sums of stored amounts stay far
+    /// from the limits of 64-bit integers.
+    public static let maximumMinorUnits: Int64 = 1_000_000_000_000_000
+    /// The largest magnitude of a line's quantity: 10^9 units.
+    public static let maximumQuantity: Int64 = 1_000_000_000
+    /// The largest magnitude of a unit price, in thousandths of a major unit (10^15 major units).
+    public static let maximumUnitPriceMillis: Int64 = 1_000_000_000_000_000_000
+
+    /// Whether an amount in minor units is within ``maximumMinorUnits``.
+    @inlinable
+    public static func isWithinLimit(_ minorUnits: Int64) -> Bool {
+        minorUnits >= -maximumMinorUnits && minorUnits <= maximumMinorUnits
+    }
+
     /// The amount of a line, `quantity × unitPrice`, in minor units, rounded half away from zero; the unit
-    /// price is given in thousandths of a major unit (`2.55` GBP is `2550`).
+    /// price is given in thousandths of a major unit (`2.55` GBP is `2550`). `nil` when the quantity, the
+    /// price or the amount is beyond its maximum (``maximumQuantity``, ``maximumUnitPriceMillis``,
+    /// ``maximumMinorUnits``): the caller rejects the line and names the field.
     ///
     /// Prices in real exports carry up to three decimals (Online Retail has `0.001` GBP prices); keeping
     /// them exact until the line total is formed loses at most half a minor unit per line.
-    public static func lineAmount(quantity: Int64, unitPriceMillis: Int64, currency: Currency) -> Int64 {
-        let product = quantity * unitPriceMillis // in 1/1000 major units
-        let minorPerMajor = currency.minorPerMajor
-        // Convert 1/1000 major units to minor units: multiply by minorPerMajor / 1000.
-        let numerator = product * minorPerMajor
-        let divisor: Int64 = 1000
-        let quotient = numerator / divisor
-        let remainder = numerator % divisor
-        if remainder.magnitude * 2 >= UInt64(divisor) {
-            return quotient + (numerator < 0 ? -1 : 1)
-        }
-        return quotient
+    ///
+    /// ```swift
+    /// Money.lineAmount(quantity: 3, unitPriceMillis: 2_550, currency: Currency("GBP"))   // 765
+    /// Money.lineAmount(quantity: 9_000_000_000, unitPriceMillis: 1_000, currency: Currency("GBP"))   // nil
+    /// ```
+    public static func lineAmount(quantity: Int64, unitPriceMillis: Int64, currency: Currency) -> Int64? {
+        guard quantity.magnitude <= maximumQuantity.magnitude, unitPriceMillis.magnitude <= maximumUnitPriceMillis.magnitude else { return nil }
+        // In 1/1000 major units, then minor units: multiply by minorPerMajor / 1000, with 128-bit room.
+        let (high, low) = quantity.multipliedFullWidth(by: unitPriceMillis)
+        let product = (Int128(high) << 64) | Int128(low)
+        let numerator = product * Int128(currency.minorPerMajor)
+        var quotient = numerator / 1000
+        let remainder = numerator % 1000
+        if remainder.magnitude * 2 >= 1000 { quotient += numerator < 0 ? -1 : 1 }
+        guard quotient.magnitude <= UInt128(maximumMinorUnits) else { return nil }
+        return Int64(quotient)
+    }
+}
+
+extension Money {
+    /// A floating-point amount (a prediction, an average) as whole minor units, rounded; held at the
+    /// limits of `Int64` when beyond them, and 0 for NaN, so formatting a model's output never traps.
+    public static func minorUnits(rounding value: Double) -> Int64 {
+        guard !value.isNaN else { return 0 }
+        if value >= 9.2e18 { return .max }
+        if value <= -9.2e18 { return .min }
+        return Int64(value.rounded())
+    }
+}
+
+extension FixedWidthInteger where Self: SignedInteger {
+    /// The sum, held at `max` or `min` instead of trapping when it would overflow.
+    ///
+    /// Store-wide and per-customer totals add amounts that are each within ``Money/maximumMinorUnits``;
+    /// only billions of maximal orders could reach the limit, and loading such a store must still work.
+    @inlinable
+    public func clampedAdding(_ other: Self) -> Self {
+        let (sum, overflow) = addingReportingOverflow(other)
+        guard overflow else { return sum }
+        return other > 0 ? .max : .min
     }
 }

@@ -102,7 +102,7 @@ public struct Order: Hashable, Sendable {
     }
 
     /// The sum of the line amounts, in minor units.
-    public var amountMinor: Int64 { lines.reduce(0) { $0 + $1.amountMinor } }
+    public var amountMinor: Int64 { lines.reduce(0) { $0.clampedAdding($1.amountMinor) } }
 }
 
 /// A product of the catalog.

@@ -12,7 +12,7 @@ struct LifecyclePage {
     func content() -> String {
         let figures = input.stageFigures()
         let total = max(1, figures.map(\.customers).reduce(0, +))
-        let totalRevenue = figures.map(\.revenueMinor).reduce(0, +)
+        let totalRevenue = figures.map(\.revenueMinor).reduce(Int64(0)) { $0.clampedAdding($1) }
         func stageName(_ stage: LifecycleStage) -> String { l["stage.\(stage.rawValue)"] }
         let customers = BarChart(bars: figures.map {
             .init(label: stageName($0.stage), value: Double($0.customers),

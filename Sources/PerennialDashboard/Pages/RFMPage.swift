@@ -13,7 +13,7 @@ struct RFMPage {
         for profile in input.report.profiles {
             guard let rfm = profile.rfm else { continue }
             customers[5 - rfm.r][rfm.f - 1] += 1
-            revenue[5 - rfm.r][rfm.f - 1] += profile.revenueMinor
+            revenue[5 - rfm.r][rfm.f - 1] = revenue[5 - rfm.r][rfm.f - 1].clampedAdding(profile.revenueMinor)
         }
         let averages = (0..<5).map { i in (0..<5).map { j in customers[i][j] == 0 ? 0 : input.major(revenue[i][j]) / Double(customers[i][j]) } }
         let highest = max(averages.flatMap { $0 }.max() ?? 0, 1e-9)

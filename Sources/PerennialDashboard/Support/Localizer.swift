@@ -71,17 +71,17 @@ public struct Localizer: Sendable {
     }
 
     /// A fractional number of minor units as money.
-    public func money(_ minor: Double, _ currency: Currency) -> String { money(Int64(minor.rounded()), currency) }
+    public func money(_ minor: Double, _ currency: Currency) -> String { money(Money.minorUnits(rounding: minor), currency) }
 
     /// Major units as money (predictions are in major units).
     public func money(major: Double, _ currency: Currency) -> String {
-        money(Int64((major * Double(currency.minorPerMajor)).rounded()), currency)
+        money(Money.minorUnits(rounding: major * Double(currency.minorPerMajor)), currency)
     }
 
     /// Money rounded to whole major units, for chart labels: `£1,080`.
     public func wholeMoney(major: Double, _ currency: Currency) -> String {
-        let value = Int(major.rounded())
-        return (value < 0 ? "-" : "") + Self.symbol(currency) + Formatting.count(abs(value))
+        let value = Money.minorUnits(rounding: major)
+        return (value < 0 ? "-" : "") + Self.symbol(currency) + Formatting.count(Int(clamping: value.magnitude))
     }
 
     /// A month label `2024-06` as `Jun 2024` or `2024年6月`.

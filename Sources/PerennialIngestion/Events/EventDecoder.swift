@@ -30,6 +30,9 @@ public struct EventDecoder: Sendable {
     public static let maxTextLength = 4_000
     /// The most lines an order may have.
     public static let maxLines = 1_000
+
+    /// The reason an amount beyond ``Money/maximumMinorUnits`` is rejected with.
+    static let tooLarge = "is beyond the largest amount perennial accepts (10^15 minor units, e.g. 10,000,000,000,000.00); check the number and its decimal separator"
     /// Consent channels.
     public static let consentChannels = ["email", "sms", "push", "wechat", "phone", "mail"]
 
@@ -77,8 +80,11 @@ public struct EventDecoder: Sendable {
             let currency = try fields.currency("currency")
             let amount = try fields.millis("amount")
             guard amount > 0 else { throw EventRejection(field: "amount", reason: "a refund amount must be positive (the money returned)") }
+            guard let refunded = Money.lineAmount(quantity: 1, unitPriceMillis: amount, currency: currency) else {
+                throw EventRejection(field: "amount", reason: Self.tooLarge)
+            }
             return .refund(orderID: try fields.identifier("order_id"),
-                           amountMinor: Money.lineAmount(quantity: 1, unitPriceMillis: amount, currency: currency),
+                           amountMinor: refunded,
                            currency: currency, reason: try fields.optionalText("reason"))
         case "signup":
             return .signup(channel: try fields.optionalIdentifier("channel"))
@@ -163,6 +169,7 @@ public struct EventDecoder: Sendable {
         guard !lineValues.isEmpty else { throw EventRejection(field: "lines", reason: "an order needs at least one line") }
         guard lineValues.count <= Self.maxLines else { throw EventRejection(field: "lines", reason: "an order may have at most \(Self.maxLines) lines") }
         var lines: [OrderLine] = []
+        var total: Int64 = 0
         lines.reserveCapacity(lineValues.count)
         for (index, value) in lineValues.enumerated() {
             guard case .object(let members) = value else {
@@ -171,11 +178,18 @@ public struct EventDecoder: Sendable {
             let line = Fields(members: members, prefix: "lines[\(index)].")
             let quantity = try line.integer("quantity")
             guard quantity > 0 else { throw EventRejection(field: "lines[\(index)].quantity", reason: "quantity must be a positive whole number; send returns as order_cancelled or refund events") }
+            guard quantity <= Money.maximumQuantity else {
+                throw EventRejection(field: "lines[\(index)].quantity", reason: "quantity may be at most \(Money.maximumQuantity)")
+            }
             let price = try line.millis("unit_price")
             guard price >= 0 else { throw EventRejection(field: "lines[\(index)].unit_price", reason: "unit_price may not be negative") }
+            guard let amount = Money.lineAmount(quantity: quantity, unitPriceMillis: price, currency: currency) else {
+                throw EventRejection(field: "lines[\(index)].unit_price", reason: "quantity × unit_price " + Self.tooLarge)
+            }
+            total += amount
+            guard Money.isWithinLimit(total) else { throw EventRejection(field: "lines", reason: "the order's total " + Self.tooLarge) }
             lines.append(OrderLine(sku: try line.identifier("sku"), description: try line.optionalText("description") ?? "",
-                                   quantity: quantity, unitPriceMillis: price,
-                                   amountMinor: Money.lineAmount(quantity: quantity, unitPriceMillis: price, currency: currency)))
+                                   quantity: quantity, unitPriceMillis: price, amountMinor: amount))
         }
         let order = Order(id: try fields.identifier("order_id"), customerID: customer, placedAt: instant, kind: .purchase,
                           currency: currency, channel: try fields.optionalIdentifier("channel").map(Channel.init(rawValue:)),

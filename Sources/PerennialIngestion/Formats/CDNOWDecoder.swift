@@ -51,7 +51,10 @@ struct CDNOWDecoder: LineDecoder {
         line.sku = "CD"
         line.quantity = cds
         line.unitPriceMillis = cds == 0 ? dollars : dollars / cds
-        line.amountMinor = Money.lineAmount(quantity: 1, unitPriceMillis: dollars, currency: currency)
+        guard let amount = Money.lineAmount(quantity: 1, unitPriceMillis: dollars, currency: currency), cds.magnitude <= Money.maximumQuantity.magnitude else {
+            return DecodeSupport.tooLarge("dollar_value", "the value or the number of CDs")
+        }
+        line.amountMinor = amount
         line.isProduct = true
         line.currency = currency
         return nil

@@ -93,13 +93,20 @@ struct GenericDecoder: LineDecoder {
                 return DecodeSupport.invalid("unit_price", record.field(unitPrice), expected: "a decimal number like 12.75")
             }
             price = value
-            total = Money.lineAmount(quantity: units, unitPriceMillis: value, currency: lineCurrency)
+            guard let amount = Money.lineAmount(quantity: units, unitPriceMillis: value, currency: lineCurrency) else {
+                return DecodeSupport.tooLarge("unit_price", "quantity × unit_price")
+            }
+            total = amount
         } else {
             guard let amount, let value = FieldParsing.millis(record.field(amount)) else {
                 return DecodeSupport.invalid("amount", record.field(amount!), expected: "a decimal number like 25.50")
             }
             price = units == 0 ? value : value / units
-            total = Money.lineAmount(quantity: 1, unitPriceMillis: value, currency: lineCurrency)
+            guard let amount = Money.lineAmount(quantity: 1, unitPriceMillis: value, currency: lineCurrency),
+                  units.magnitude <= Money.maximumQuantity.magnitude else {
+                return DecodeSupport.tooLarge("amount", "the amount or quantity")
+            }
+            total = amount
         }
         var orderKind = OrderKind.purchase
         if let kind {

@@ -76,7 +76,10 @@ struct OnlineRetailDecoder: LineDecoder {
         }
         line.quantity = units
         line.unitPriceMillis = unitPrice
-        line.amountMinor = Money.lineAmount(quantity: units, unitPriceMillis: unitPrice, currency: currency)
+        guard let amount = Money.lineAmount(quantity: units, unitPriceMillis: unitPrice, currency: currency) else {
+            return DecodeSupport.tooLarge("UnitPrice", "Quantity × UnitPrice")
+        }
+        line.amountMinor = amount
         line.currency = currency
         // Analysis needs neither skus nor names; imports read them.
         if details {

@@ -55,6 +55,12 @@ enum DecodeSupport {
         RowProblem(column: column, reason: "is empty; every line needs its order id")
     }
 
+    /// A problem for a line whose amount, quantity or price is beyond what perennial accepts
+    /// (``Money/maximumMinorUnits``, ``Money/maximumQuantity``).
+    static func tooLarge(_ column: String, _ what: String) -> RowProblem {
+        RowProblem(column: column, reason: "\(what) is beyond the largest amount perennial accepts (10^15 minor units, quantities up to 10^9); check the number and its decimal separator")
+    }
+
     /// A problem for a field whose text is not what was expected.
     static func invalid(_ column: String, _ bytes: UnsafeBufferPointer<UInt8>, expected: String) -> RowProblem {
         let text = String(decoding: bytes.prefix(40), as: UTF8.self)

@@ -122,8 +122,9 @@ public final class OrderFileReader {
             case .purchase: break
             }
             if !line.isProduct { summary.nonProductRows += 1 }
-            summary.grossQuantity += line.quantity
-            summary.grossValueMillis += line.quantity * line.unitPriceMillis
+            summary.grossQuantity = summary.grossQuantity.clampedAdding(line.quantity)
+            let (value, overflow) = line.quantity.multipliedReportingOverflow(by: line.unitPriceMillis)
+            summary.grossValueMillis = summary.grossValueMillis.clampedAdding(overflow ? (line.quantity < 0) != (line.unitPriceMillis < 0) ? .min : .max : value)
             summary.firstTimestamp = min(summary.firstTimestamp ?? line.placedAt, line.placedAt)
             summary.lastTimestamp = max(summary.lastTimestamp ?? line.placedAt, line.placedAt)
             return true

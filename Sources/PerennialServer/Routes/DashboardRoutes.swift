@@ -74,14 +74,14 @@ struct DashboardRoutes {
         var entries = orders.map { order in
             TimelineEntry(at: order.placedAt, kind: order.kind == .cancellation ? .cancellation : .order,
                           title: l.format(order.kind == .cancellation ? "customer.cancellation" : "customer.order", order.id),
-                          detail: l.format("customer.order_detail", l.money(order.lines.reduce(0) { $0 + $1.amountMinor }, input.report.currency), "\(order.lines.count)"))
+                          detail: l.format("customer.order_detail", l.money(order.amountMinor, input.report.currency), "\(order.lines.count)"))
         }
         // Orders arrive as `order` events too: list the other events.
         entries += events.filter { $0.type != "order" }.map { event in
             TimelineEntry(at: event.occurredAt, kind: .event, title: l.format("customer.event", event.type), detail: event.fieldsJSON)
         }
         entries += try await store.decisions(DecisionQuery(customerID: id, limit: 50)).map { Self.timelineEntry($0, l) }
-        let rows = orders.map { (placedAt: $0.placedAt, kind: $0.kind, amountMinor: $0.lines.reduce(0) { $0 + $1.amountMinor }) }
+        let rows = orders.map { (placedAt: $0.placedAt, kind: $0.kind, amountMinor: $0.amountMinor) }
         let html = Dashboard(input: input, language: language).customer(at: position, orders: rows, entries: entries, tags: tags, boundaries: boundaries)
         return htmlResponse(html, request: request, language: language)
     }

@@ -118,7 +118,7 @@ final class PostgresImportSession: OrderImportSession {
                         \(lines.map { $0.channel ?? "" })::text[], \(lines.map { $0.country ?? "" })::text[],
                         \(lines.map { amounts[$0.orderID] ?? 0 })::int8[])
                  AS o(id, customer, placed, kind, currency, channel, country, amount)
-            ON CONFLICT (order_id) DO UPDATE SET amount_minor = orders.amount_minor + EXCLUDED.amount_minor
+            ON CONFLICT (order_id) DO UPDATE SET amount_minor = LEAST(GREATEST(orders.amount_minor::numeric + EXCLUDED.amount_minor, -9223372036854775808), 9223372036854775807)::bigint
             WHERE EXCLUDED.amount_minor != 0
             RETURNING (xmax = 0)
             """, logger: logger).decode(Bool.self).reduce(0) { $0 + ($1 ? 1 : 0) }

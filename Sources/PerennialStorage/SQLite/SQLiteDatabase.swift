@@ -43,24 +43,14 @@ final class SQLiteDatabase: @unchecked Sendable {
         return SQLiteStatement(statement, database: self)
     }
 
+    /// The rowid of the last row inserted on this connection.
+    var lastInsertedRow: Int64 { sqlite_nio_sqlite3_last_insert_rowid(handle) }
+
     /// Rows changed by the last statement.
     var changes: Int { Int(sqlite_nio_sqlite3_changes(handle)) }
 
     func error(_ status: Int32) -> StorageError {
         StorageError(code: status, message: "database error: \(String(cString: sqlite_nio_sqlite3_errmsg(handle)))")
-    }
-
-    /// Runs `body` in a transaction, committing when it returns and rolling back when it throws.
-    func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
     }
 }
 

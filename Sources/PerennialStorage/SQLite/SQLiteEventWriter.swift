@@ -1,8 +1,8 @@
 import PerennialCore
 
 /// Writes batches of events into a SQLite file with prepared statements kept between batches: reads
-/// what a batch needs, lets ``EventBatchPlan`` decide, then writes its rows. Used only on the commit
-/// thread of ``SQLiteGroupCommit``, inside its transaction.
+/// what a batch needs, lets ``EventBatchPlan`` decide, then writes its rows. Used only on the writer's
+/// thread (``SQLiteWriter``), inside its transaction.
 final class SQLiteEventWriter {
     private let database: SQLiteDatabase
     private let eventExists, linksOfValue, orderByID, linesOfOrder, readSetting: SQLiteStatement
@@ -42,7 +42,7 @@ final class SQLiteEventWriter {
         writeSetting = try database.prepare("INSERT OR IGNORE INTO settings (key, value) VALUES ('currency', ?)")
     }
 
-    /// Writes a batch inside the caller's transaction (see ``SQLiteGroupCommit``).
+    /// Writes a batch inside the caller's transaction (see ``SQLiteWriter``).
     func record(_ events: [CustomerEvent], receivedAt: Int64) throws -> EventWriteReport {
         let plan = EventBatchPlan(events, receivedAt: receivedAt, facts: try facts(for: EventBatchKeys(events)))
         try write(plan)
@@ -56,6 +56,9 @@ final class SQLiteEventWriter {
             eventExists.bind(1, id)
             if try eventExists.step() { facts.knownEventIDs.insert(id) }
         }
+        // A statement left on a row keeps its read snapshot open past the commit; the next BEGIN
+        // IMMEDIATE after another process's write would then fail with SQLITE_BUSY_SNAPSHOT for good.
+        defer { for statement in [eventExists, orderByID, readSetting] { statement.reset() } }
         for value in keys.aliases {
             linksOfValue.reset()
             linksOfValue.bind(1, value)

@@ -2,7 +2,7 @@ extension SQLiteOrderStore: DecisionStore {
     /// Adds decisions (table `campaign_decisions`); ids already there are left as they are.
     public func recordDecisions(_ records: [DecisionRecord]) async throws -> Int {
         guard !records.isEmpty else { return 0 }
-        return try await groupCommit.perform { database in
+        return try await writer.perform { database in
             let statement = try database.prepare("""
                 INSERT OR IGNORE INTO campaign_decisions (decision_id, campaign_id, customer_id, step, decided_at, outcome, reason, action, channel, recorded_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -2,9 +2,9 @@ import PerennialCore
 
 extension SQLiteOrderStore: EventStore {
     /// Stores a batch of events in one transaction, shared with the batches that arrive at the same
-    /// time (see ``EventStore/record(_:receivedAt:)`` and ``SQLiteGroupCommit``).
+    /// time (see ``EventStore/record(_:receivedAt:)`` and ``SQLiteWriter``).
     public func record(_ events: [CustomerEvent], receivedAt: Int64) async throws -> EventWriteReport {
-        try await groupCommit.record(events, receivedAt: receivedAt)
+        try await writer.record(events, receivedAt: receivedAt)
     }
 
     /// A customer's latest events, newest first.
@@ -59,7 +59,7 @@ extension SQLiteOrderStore: EventStore {
     /// Adds tags (table `customer_tags`) on the commit thread.
     public func addTags(_ tags: [CustomerTag], at instant: Int64) async throws -> Int {
         guard !tags.isEmpty else { return 0 }
-        return try await groupCommit.perform { database in
+        return try await writer.perform { database in
             let statement = try database.prepare("INSERT OR IGNORE INTO customer_tags (customer_id, tag, added_at) VALUES (?, ?, ?)")
             var added = 0
             for tag in tags {

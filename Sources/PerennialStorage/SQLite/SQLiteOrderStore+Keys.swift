@@ -1,14 +1,16 @@
 extension SQLiteOrderStore: APIKeyStore {
     /// Stores a key's hash (table `api_keys`).
     public func saveKey(_ key: StoredAPIKey) async throws {
-        let statement = try database.prepare("INSERT INTO api_keys (key_id, role, label, key_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)")
-        statement.bind(1, key.id)
-        statement.bind(2, key.role)
-        statement.bind(3, key.label)
-        statement.bind(4, key.hash)
-        statement.bind(5, key.createdAt)
-        if let revoked = key.revokedAt { statement.bind(6, revoked) } else { statement.bind(6, nil as String?) }
-        try statement.step()
+        try await writer.perform { database in
+            let statement = try database.prepare("INSERT INTO api_keys (key_id, role, label, key_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)")
+            statement.bind(1, key.id)
+            statement.bind(2, key.role)
+            statement.bind(3, key.label)
+            statement.bind(4, key.hash)
+            statement.bind(5, key.createdAt)
+            statement.bind(6, key.revokedAt)
+            try statement.step()
+        }
     }
 
     /// A key by id.
@@ -28,11 +30,13 @@ extension SQLiteOrderStore: APIKeyStore {
 
     /// Revokes a key.
     public func revokeKey(id: String, at instant: Int64) async throws -> Bool {
-        let statement = try database.prepare("UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL")
-        statement.bind(1, instant)
-        statement.bind(2, id)
-        try statement.step()
-        return database.changes > 0
+        try await writer.perform { database in
+            let statement = try database.prepare("UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL")
+            statement.bind(1, instant)
+            statement.bind(2, id)
+            try statement.step()
+            return database.changes > 0
+        }
     }
 
     private static func key(_ statement: SQLiteStatement) -> StoredAPIKey {

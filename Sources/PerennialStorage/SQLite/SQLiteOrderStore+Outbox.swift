@@ -1,7 +1,7 @@
 extension SQLiteOrderStore: OutboxStore {
     /// Adds messages (table `outbox`); ids already there are left as they are.
     public func enqueue(_ messages: [OutboxMessage]) async throws -> Int {
-        try await groupCommit.perform { database in
+        try await writer.perform { database in
             let statement = try database.prepare("""
                 INSERT OR IGNORE INTO outbox (message_id, campaign_id, customer_id, channel, payload, status, attempts, next_attempt_at, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -33,7 +33,7 @@ extension SQLiteOrderStore: OutboxStore {
     }
 
     public func markDelivered(id: String, attempts: Int, at instant: Int64) async throws {
-        try await groupCommit.perform { database in
+        try await writer.perform { database in
             let statement = try database.prepare("UPDATE outbox SET status = 'delivered', attempts = ?, delivered_at = ?, last_error = NULL WHERE message_id = ?")
             statement.bind(1, Int64(attempts))
             statement.bind(2, instant)
@@ -43,7 +43,7 @@ extension SQLiteOrderStore: OutboxStore {
     }
 
     public func markFailed(id: String, attempts: Int, nextAttemptAt: Int64, error: String, dead: Bool) async throws {
-        try await groupCommit.perform { database in
+        try await writer.perform { database in
             let statement = try database.prepare("UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE message_id = ? AND status = 'pending'")
             statement.bind(1, dead ? "dead" : "pending")
             statement.bind(2, Int64(attempts))
@@ -63,7 +63,7 @@ extension SQLiteOrderStore: OutboxStore {
     }
 
     public func retryDead(id: String, now: Int64) async throws -> Bool {
-        try await groupCommit.perform { database in
+        try await writer.perform { database in
             let statement = try database.prepare("UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE message_id = ? AND status = 'dead'")
             statement.bind(1, now)
             statement.bind(2, id)

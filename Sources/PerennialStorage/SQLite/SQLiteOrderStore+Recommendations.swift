@@ -23,12 +23,13 @@ extension SQLiteOrderStore: RecommendationStore {
     }
 
     public func saveRecommender(_ model: StoredRecommender) async throws {
-        try database.transaction {
+        let archive = RecommenderText.encode(model.archive)
+        try await writer.perform { database in
             try database.execute("DELETE FROM recommender_models")
             let statement = try database.prepare("INSERT INTO recommender_models (trained_at, summary, archive) VALUES (?, ?, ?)")
             statement.bind(1, model.trainedAt)
             statement.bind(2, model.summaryJSON)
-            statement.bind(3, RecommenderText.encode(model.archive))
+            statement.bind(3, archive)
             try statement.step()
         }
     }

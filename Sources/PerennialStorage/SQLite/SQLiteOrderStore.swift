@@ -9,16 +9,17 @@ import PerennialModels
 /// let table = try await store.loadTransactions()
 /// ```
 ///
-/// Two connections serve every task: one writes (event batches on one commit thread,
-/// ``SQLiteGroupCommit``), one reads; SQLite serialises the calls on each.
+/// Two connections serve every task: one writes, owned by the store's one writer (``SQLiteWriter``:
+/// every write of the process, on its own thread, one transaction at a time), one reads; SQLite
+/// serialises the calls on each. Another process writing the same file is waited for.
 public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
-    /// The connection that writes (imports, event batches, settings, keys, model fits).
-    let database: SQLiteDatabase
+    /// The one writer: every write goes through it.
+    let writer: SQLiteWriter
     /// A second connection for reads, so that live updates and API reads run beside a commit (WAL
     /// lets readers and the writer proceed at once); it sees every committed write.
     let reader: SQLiteDatabase
-    /// Writes event batches.
-    let groupCommit: SQLiteGroupCommit
+    /// The file's path.
+    let path: String
     /// Guards ``factsStatement``.
     private let factsLock = NSLock()
     /// The live updates' query, prepared once (it runs after every batch).
@@ -30,9 +31,10 @@ public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
     ///   power loss as well as a crash (the server's setting); otherwise `NORMAL`, which survives a crash
     ///   of the process (batch imports).
     public init(path: String, durable: Bool = false) throws {
-        database = try SQLiteDatabase(path: path)
-        groupCommit = SQLiteGroupCommit(database: database)
-        try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = \(durable ? "FULL" : "NORMAL"); PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON;")
+        self.path = path
+        let database = try SQLiteDatabase(path: path)
+        try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = \(durable ? "FULL" : "NORMAL"); PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 67108864;")
+        writer = SQLiteWriter(database: database)
         reader = try SQLiteDatabase(path: path)
         try reader.execute("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA query_only = ON;")
         try migrate()
@@ -52,19 +54,25 @@ public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
 
     /// The schema version the file is at.
     public func schemaVersion() throws -> Int {
-        let statement = try database.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+        let statement = try reader.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
         _ = try statement.step()
         return Int(statement.int64(0))
     }
 
     private func migrate() throws {
-        try database.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)")
+        try writer.performNow { database in
+            try database.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)")
+        }
         let current = try schemaVersion()
         if let newest = Migrations.all.last?.version, current > newest {
-            throw StorageError(message: "the database '\(database.path)' has schema version \(current), newer than this perennial (\(newest)). Upgrade perennial.")
+            throw StorageError(message: "the database '\(path)' has schema version \(current), newer than this perennial (\(newest)). Upgrade perennial.")
         }
         for migration in Migrations.all where migration.version > current {
-            try database.transaction {
+            try writer.performNow { database in
+                // Another process may have applied it since the version was read.
+                let applied = try database.prepare("SELECT 1 FROM schema_migrations WHERE version = ?")
+                applied.bind(1, Int64(migration.version))
+                guard try !applied.step() else { return }
                 try database.execute(migration.sql)
                 let record = try database.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
                 record.bind(1, Int64(migration.version))
@@ -77,7 +85,7 @@ public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
 
     /// Starts an import (see ``OrderStore/beginImport(source:format:)``).
     public func beginImport(source: String, format: String) async throws -> any OrderImportSession {
-        try SQLiteImportSession(database: database, source: source, format: format)
+        try await SQLiteImportSession.start(writer: writer, source: source, format: format)
     }
 
     /// Loads every order and known customer (see ``OrderStore/loadTransactions()``).
@@ -182,18 +190,20 @@ public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
     public func saveModel(_ model: FittedModel, fittedAt: Int64, holdout: HoldoutReport?) async throws {
         let json = String(decoding: try JSONEncoder().encode(model), as: UTF8.self)
         let holdoutJSON = try holdout.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        let statement = try database.prepare("""
-            INSERT INTO model_fits (model, fitted_at, calibration_end, log_likelihood, customers, fit_json, holdout_json)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
-        statement.bind(1, model.purchase.model)
-        statement.bind(2, fittedAt)
-        statement.bind(3, model.calibrationEnd)
-        statement.bind(4, model.purchase.logLikelihood)
-        statement.bind(5, model.purchase.observations)
-        statement.bind(6, json)
-        statement.bind(7, holdoutJSON)
-        try statement.step()
+        try await writer.perform { database in
+            let statement = try database.prepare("""
+                INSERT INTO model_fits (model, fitted_at, calibration_end, log_likelihood, customers, fit_json, holdout_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            statement.bind(1, model.purchase.model)
+            statement.bind(2, fittedAt)
+            statement.bind(3, model.calibrationEnd)
+            statement.bind(4, model.purchase.logLikelihood)
+            statement.bind(5, model.purchase.observations)
+            statement.bind(6, json)
+            statement.bind(7, holdoutJSON)
+            try statement.step()
+        }
     }
 
     /// The most recently saved model with its holdout report.
@@ -211,9 +221,11 @@ public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
 
     /// Sets a store setting.
     public func setSetting(_ key: String, _ value: String) async throws {
-        let statement = try database.prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-        statement.bind(1, key)
-        statement.bind(2, value)
-        try statement.step()
+        try await writer.perform { database in
+            let statement = try database.prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            statement.bind(1, key)
+            statement.bind(2, value)
+            try statement.step()
+        }
     }
 }
