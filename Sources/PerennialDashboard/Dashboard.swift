@@ -24,9 +24,9 @@ public struct Dashboard: Sendable {
 
     /// A page of the server. `query` holds the page's parameters (`month`, `period`, `stage`, …);
     /// `campaigns` is what the campaigns page shows; `notice` is a message shown above the content
-    /// (an unknown customer).
+    /// (an unknown customer); `signOut` is the sign-out form's anti-forgery token (no form when `nil`).
     public func page(_ page: DashboardPage, query: [String: String] = [:], cohorts: CohortMatrix? = nil, campaigns: CampaignPanel? = nil,
-                     signOut: Bool = true, notice: String? = nil) -> String {
+                     signOut: String? = nil, notice: String? = nil) -> String {
         let content = (notice.map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")
             + content(page, query: query, cohorts: cohorts, campaigns: campaigns)
         return Layout.page(page, title: l["page.\(page.rawValue)"], content: content, l: l, links: links, subtitle: subtitle, signOut: signOut)
@@ -48,15 +48,16 @@ public struct Dashboard: Sendable {
 
     /// The page of one customer (at `position` in the report's profiles).
     public func customer(at position: Int, orders: [LiveProfile.OrderRow], entries: [TimelineEntry], tags: [String],
-                         boundaries: RFMBoundaries) -> String {
+                         boundaries: RFMBoundaries, signOut: String? = nil) -> String {
         let id = input.report.profiles[position].customerID
         let content = CustomerPage(input: input, l: l, position: position, orders: orders, entries: entries, tags: tags, boundaries: boundaries).content()
-        return Layout.page(.customer, title: l.format("page.customer", id), content: content, l: l, links: links, subtitle: subtitle, signOut: true)
+        return Layout.page(.customer, title: l.format("page.customer", id), content: content, l: l, links: links, subtitle: subtitle, signOut: signOut)
     }
 
-    /// The sign-in page, with an error from a failed attempt; `next` is where to go after.
-    public static func signIn(language: Language, error: String? = nil, next: String = "/") -> String {
-        SignInPage.html(Localizer(language), error: error, next: next)
+    /// The sign-in page, with an error from a failed attempt; `next` is where to go after, `formToken`
+    /// the form's anti-forgery token.
+    public static func signIn(language: Language, error: String? = nil, next: String = "/", formToken: String = "") -> String {
+        SignInPage.html(Localizer(language), error: error, next: next, formToken: formToken)
     }
 
     /// A minimal page that reloads itself every two seconds while the profiles load.

@@ -60,17 +60,18 @@ enum Layout {
         """
     }
 
-    /// A page of the live dashboard.
+    /// A page of the live dashboard; `signOut` is the sign-out form's anti-forgery token (no form when `nil`).
     static func page(_ page: DashboardPage, title: String, content: String, l: Localizer, links: DashboardLinks, subtitle: String,
-                     signOut: Bool) -> String {
+                     signOut: String?) -> String {
         var header = "<header><div class=\"brand\"><a href=\"/\">Perennial</a></div><nav aria-label=\"\(HTML.escape(l["nav.label"]))\"><ul>"
         for item in DashboardPage.navigation {
             let current = item == page ? " aria-current=\"page\"" : ""
             header += "<li><a href=\"\(links.page(item))\"\(current)>\(HTML.escape(l["nav.\(item.rawValue)"]))</a></li>"
         }
         header += "</ul></nav><div class=\"tools\">\(languageSwitch(l))"
-        if signOut {
-            header += "<form method=\"post\" action=\"/signout\"><button type=\"submit\">\(HTML.escape(l["nav.sign_out"]))</button></form>"
+        if let signOut {
+            header += "<form method=\"post\" action=\"/signout\"><input type=\"hidden\" name=\"csrf\" value=\"\(HTML.escape(signOut))\"/>"
+                + "<button type=\"submit\">\(HTML.escape(l["nav.sign_out"]))</button></form>"
         }
         header += "</div></header>"
         let main = "<main><h1>\(HTML.escape(title))</h1><p class=\"subtitle\">\(HTML.escape(subtitle))</p>\(content)</main>"

@@ -14,6 +14,8 @@ public struct APIError: HTTPResponseError, Equatable {
     public var message: String
     /// The offending field or JSON path, when there is one.
     public var field: String?
+    /// Seconds the client should wait before trying again (sent as `Retry-After`).
+    public var retryAfter: Int?
 
     /// Creates an error.
     public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
@@ -40,14 +42,16 @@ public struct APIError: HTTPResponseError, Equatable {
 
     /// The response Hummingbird sends when a route throws this error.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if status == .requestTimeout { headers[.connection] = "close" }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 }
 
 /// Turns every other error into the API's shape: Hummingbird's own (an unknown route is `not_found`,
 /// a bad method `method_not_allowed`, …) keep their status; anything else is a 500 `internal` error
-/// whose message does not leak the cause.
+/// whose message does not leak the cause but gives the request id, under which the cause is logged.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -60,8 +64,14 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 : error.status.reasonPhrase
             throw APIError(error.status, code: code, message: message)
         } catch {
-            context.logger.error("request failed", metadata: ["path": .string(request.uri.path)])
-            throw APIError(.internalServerError, code: "internal", message: "the server could not complete the request; it is logged")
+            // The error's description names what failed (a storage error carries no query values); the
+            // route pattern, not the path, keeps customer ids out of the log.
+            context.logger.error("request failed", metadata: [
+                "route": .string(context.endpointPath ?? "unmatched"), "error": .string(String(describing: error)),
+            ])
+            let id = context.logger[metadataKey: "request_id"].map { "\($0)" } ?? "-"
+            throw APIError(.internalServerError, code: "internal",
+                           message: "the server could not complete the request; the cause is logged under request id \(id)")
         }
     }
 }

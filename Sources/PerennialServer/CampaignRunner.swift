@@ -39,16 +39,14 @@ public actor CampaignRunner {
         public var tags = 0
     }
 
-    static let cursorKey = "campaign_cursor"
-
     /// Replays up to `now` and enqueues what became due after the stored cursor (on the first tick
     /// the cursor is `now`: campaigns act from when they start running, not on the past).
     @discardableResult
     public func tick(now: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> Tick {
         let campaigns = try await CampaignRegistry.campaigns(in: store).filter(\.active)
         guard !campaigns.isEmpty else { return Tick() }
-        guard let cursorText = try await store.setting(Self.cursorKey), let cursor = Int64(cursorText) else {
-            try await store.setSetting(Self.cursorKey, String(now))
+        guard let cursor = try await store.campaignCursor() else {
+            try await store.advanceCampaignCursor(to: now)
             return Tick()
         }
         var tick = Tick()
@@ -72,7 +70,7 @@ public actor CampaignRunner {
             tick.enqueued = try await store.enqueue(messages)
             tick.tags = try await store.addTags(tags, at: now)
         }
-        try await store.setSetting(Self.cursorKey, String(now))
+        try await store.advanceCampaignCursor(to: now)
         if tick.enqueued > 0 { logger.info("campaign messages enqueued", metadata: ["count": .stringConvertible(tick.enqueued)]) }
         return tick
     }

@@ -72,7 +72,7 @@ public enum PerennialApplication {
         RouteSpec(method: .get, path: "/metrics", access: .read),
     ]
 
-    typealias Handler = @Sendable (Request, BasicRequestContext) async throws -> Response
+    typealias Handler = @Sendable (Request, PerennialRequestContext) async throws -> Response
 
     /// The router with every route of ``routes``, its guard and the error middleware.
     ///
@@ -80,10 +80,11 @@ public enum PerennialApplication {
     /// `sessions` (a secret of this process when `nil`: sessions then end with it).
     public static func router(index: ProfileIndex, configuration: ServerConfiguration = ServerConfiguration(),
                               metrics: ServerMetrics = ServerMetrics(), sessions: DashboardSessions? = nil,
-                              notifier: AlertNotifier? = nil) -> Router<BasicRequestContext> {
-        let router = Router()
-        router.middlewares.add(RequestMiddleware(metrics: metrics))
+                              notifier: AlertNotifier? = nil) -> Router<PerennialRequestContext> {
+        let router = Router(context: PerennialRequestContext.self)
+        router.middlewares.add(RequestMiddleware(metrics: metrics, bodyDeadline: .milliseconds(Int64(configuration.bodySeconds * 1000))))
         router.middlewares.add(APIErrorMiddleware())
+        router.middlewares.add(InputGuardMiddleware())
         let events = EventRoutes(store: index.store, index: index, configuration: configuration, metrics: metrics)
         let reads = ReadRoutes(store: index.store, index: index)
         let thresholds = ThresholdRoutes(index: index, notifier: notifier)
@@ -123,18 +124,20 @@ public enum PerennialApplication {
             },
         ]
         let authenticator = Authenticator(store: index.store)
-        var groups: [Access: RouterGroup<BasicRequestContext>] = [:]
+        let limiter = FailureLimiter()
+        var groups: [Access: RouterGroup<PerennialRequestContext>] = [:]
         for access in Access.allCases {
             groups[access] = access == .open || !configuration.requireKeys
                 ? router.group()
-                : router.group().add(middleware: RoleMiddleware(authenticator: authenticator, allowed: access.roles))
+                : router.group().add(middleware: RoleMiddleware(authenticator: authenticator, allowed: access.roles, limiter: limiter))
         }
         for route in routes {
             guard let handler = handlers["\(route.method) \(route.path)"] else { preconditionFailure("no handler for \(route.method) \(route.path)") }
             groups[route.access]!.on(RouterPath(route.path), method: route.method, use: handler)
         }
-        DashboardRoutes(index: index, authenticator: authenticator, sessions: sessions ?? DashboardSessions(secret: APIKeys.randomToken(bytes: 32)),
-                        requireKeys: configuration.requireKeys, campaignReports: CampaignReportCache(store: index.store)).register(on: router)
+        DashboardRoutes(index: index, authenticator: authenticator,
+                        sessions: sessions ?? DashboardSessions(secret: APIKeys.randomToken(bytes: 32), store: index.store),
+                        requireKeys: configuration.requireKeys, campaignReports: CampaignReportCache(store: index.store), limiter: limiter).register(on: router)
         return router
     }
 
@@ -148,7 +151,12 @@ public enum PerennialApplication {
             metrics.customers.set(Double(result.customers))
         })
         // Thresholds set through the API win over the configuration's.
-        await index.setThresholds(await ThresholdRoutes.saved(in: index.store) ?? configuration.thresholds)
+        do {
+            await index.setThresholds(try await ThresholdRoutes.saved(in: index.store) ?? configuration.thresholds)
+        } catch {
+            logger.error("the saved thresholds could not be read; using the configuration's", metadata: ["error": .string("\(error)")])
+            await index.setThresholds(configuration.thresholds)
+        }
         let sessions = try? await DashboardSessions.load(from: index.store)
         var notifier: AlertNotifier?
         if !configuration.webhooks.isEmpty {
@@ -159,6 +167,7 @@ public enum PerennialApplication {
             notifier = alerts
         }
         var app = Application(router: router(index: index, configuration: configuration, metrics: metrics, sessions: sessions, notifier: notifier),
+                              server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleSeconds)))),
                               configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "perennial"),
                               logger: logger)
         if configuration.campaignSeconds > 0 {

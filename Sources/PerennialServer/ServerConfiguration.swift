@@ -24,6 +24,11 @@ public struct ServerConfiguration: Sendable {
     public var messageWebhook: WebhookTarget?
     /// Seconds between campaign runs (0: campaigns do not run).
     public var campaignSeconds = 300.0
+    /// Seconds a connection may stay open without a request in flight, and that a client may take to
+    /// send a request's headers, before the server closes it.
+    public var idleSeconds = 30.0
+    /// Seconds a request's body may take to arrive (408 and the connection closed after).
+    public var bodySeconds = 30.0
 
     /// The defaults.
     public init() {}

@@ -1,5 +1,7 @@
-/// Every store the server and the CLI use: orders, events, API keys, the outbox and campaign decisions in one database.
+/// Every store the server and the CLI use: orders, events, API keys, the outbox, campaigns and their decisions, and the
+/// dashboard's state in one database.
 public typealias PerennialStore = OrderStore & EventStore & HistoryStore & APIKeyStore & OutboxStore & DecisionStore & RecommendationStore
+    & CampaignStore & DashboardStateStore
 
 /// Opens the store a `--db` value names: a `postgres://` URL connects to PostgreSQL, anything else is
 /// the path of a SQLite file.
@@ -30,5 +32,5 @@ protocol StoreIntegrity {
     func schemaVersion() async throws -> Int
 }
 
-extension SQLiteOrderStore: StoreIntegrity {}
-extension PostgresOrderStore: StoreIntegrity {}
+extension SQLiteOrderStore: StoreIntegrity, CampaignStore, DashboardStateStore {}
+extension PostgresOrderStore: StoreIntegrity, CampaignStore, DashboardStateStore {}

@@ -150,7 +150,7 @@ import Testing
                 #expect(forbidden == .forbidden)
                 let (status, after) = try await put(#"{"thresholds": [{"kpi": "churn_rate", "direction": "above", "red": 0.1}]}"#, key: server.admin)
                 #expect(status == .ok && (after["states"] as? [String: String])?["churn_rate"] == "red")
-                #expect(try await server.store.setting("dashboard_thresholds")?.contains("churn_rate") == true)
+                #expect(try await server.store.savedThresholds()?.contains("churn_rate") == true)
             }
             // The PUT posted the green → red crossing (delivered in the background).
             for _ in 0..<500 where await receiver.requests.isEmpty { try await Task.sleep(for: .milliseconds(10)) }

@@ -53,7 +53,7 @@ import Testing
                 CustomerEvent(id: "a-2", customerID: "1001", occurredAt: utc(2024, 7, 10, 10), payload: .addToCart(sku: "MUG-01", quantity: 1)),
                 CustomerEvent(id: "a-3", customerID: "1003", occurredAt: utc(2024, 7, 10, 10), payload: .addToCart(sku: "MUG-01", quantity: 1)),
             ], receivedAt: utc(2024, 7, 10, 10))
-            try await server.store.setSetting("campaign_cursor", String(utc(2024, 7, 10, 9)))
+            try await setCampaignCursor(server.store, utc(2024, 7, 10, 9))
             #expect(try await CampaignRunner(store: server.store).tick(now: utc(2024, 7, 10, 15)).decisions == 4)
             let (_, decisions) = try await ServerEventTests.get(client, "/v1/decisions?customer=1003", key: analyst)
             #expect(validator.problems(decisions, path: "/v1/decisions", method: "get", status: "200").isEmpty)

@@ -386,7 +386,7 @@ import Testing
         let end = utc(day[0], day[1], day[2])
         do {
             let store = try await StoreLocation.open(directory.path("perennial.db"))
-            try await store.setSetting("campaign_cursor", String(end - 30 * 86_400))
+            try await setCampaignCursor(store, end - 30 * 86_400)
             let tick = try await CampaignRunner(store: store).tick(now: end)
             #expect(tick.decisions > 0 && tick.enqueued == 0)
         }

@@ -3,7 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import HTTPTypes
 import PerennialDashboard
-import PerennialServer
+@testable import PerennialServer
 @testable import PerennialStorage
 import PerennialTestSupport
 import Testing
@@ -54,7 +54,19 @@ import Testing
         }
     }
 
-    @Test("signing in sets a signed HttpOnly SameSite session cookie; revoking the key or signing out ends it")
+    /// The sign-in form's cookie (`name=value`) and anti-forgery token, as a browser gets them from `GET /signin`.
+    static func signInForm(_ client: some TestClientProtocol, headers: HTTPFields = [:]) async throws -> (cookie: String, token: String) {
+        try await client.execute(uri: "/signin", method: .get, headers: headers) { response in
+            let cookie = String(try #require(setCookie(response, DashboardSessions.formCookieName)).split(separator: ";")[0])
+            let html = String(buffer: response.body)
+            let marker = "name=\"csrf\" value=\""
+            let start = try #require(html.range(of: marker)).upperBound
+            let token = String(html[start...].prefix { $0 != "\"" })
+            return (cookie, token)
+        }
+    }
+
+    @Test("signing in needs the form's token; the session is a random HttpOnly cookie; a forged sign-out is refused; signing out or revoking the key ends it")
     func session() async throws {
         let server = try await ServerEventTests.handServer()
         try await ServerTests.app(server).test(.live) { client in
@@ -62,19 +74,37 @@ import Testing
                 #expect(response.status == .ok)
                 let html = String(buffer: response.body)
                 #expect(html.contains("<form class=\"signin\" method=\"post\" action=\"/signin\">") && html.contains("value=\"/rfm\""))
+                let formCookie = try #require(Self.setCookie(response, DashboardSessions.formCookieName))
+                #expect(formCookie.contains("HttpOnly") && formCookie.contains("SameSite=Strict") && formCookie.contains("Path=/signin"))
+            }
+            let analyst = server.keys[.analyst]!
+            // A cross-site form post (no form cookie, no token) is refused even with a valid key.
+            try await client.execute(uri: "/signin", method: .post, headers: Self.formHeaders, body: Self.form([("key", analyst), ("next", "/")])) { response in
+                #expect(response.status == .forbidden)
+                #expect(String(buffer: response.body).contains("The sign-in form expired or did not come from this site"))
+                #expect(Self.setCookie(response, DashboardSessions.cookieName) == nil)
+            }
+            let (formCookie, token) = try await Self.signInForm(client)
+            var headers = Self.formHeaders
+            headers[.cookie] = formCookie
+            // A token from another form cookie does not pass.
+            let (_, otherToken) = try await Self.signInForm(client)
+            try await client.execute(uri: "/signin", method: .post, headers: headers,
+                                     body: Self.form([("key", analyst), ("next", "/"), ("csrf", otherToken)])) { response in
+                #expect(response.status == .forbidden)
             }
             // Wrong keys get the form again with the reason, and no cookie.
             for (key, status, reason) in [("nonsense", HTTPResponse.Status.unauthorized, "That key is not valid"),
                                           (server.keys[.ingest]!, .forbidden, "That key may only post events")] {
-                try await client.execute(uri: "/signin", method: .post, headers: Self.formHeaders, body: Self.form([("key", key), ("next", "/")])) { response in
+                try await client.execute(uri: "/signin", method: .post, headers: headers,
+                                         body: Self.form([("key", key), ("next", "/"), ("csrf", token)])) { response in
                     #expect(response.status == status)
                     #expect(String(buffer: response.body).contains(reason))
                     #expect(Self.setCookie(response, DashboardSessions.cookieName) == nil)
                 }
             }
-            let analyst = server.keys[.analyst]!
-            let cookie = try await client.execute(uri: "/signin", method: .post, headers: Self.formHeaders,
-                                                  body: Self.form([("key", analyst), ("next", "/rfm")])) { response -> String in
+            let cookie = try await client.execute(uri: "/signin", method: .post, headers: headers,
+                                                  body: Self.form([("key", analyst), ("next", "/rfm"), ("csrf", token)])) { response -> String in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/rfm")
                 let header = try #require(Self.setCookie(response, DashboardSessions.cookieName))
@@ -82,30 +112,87 @@ import Testing
                 #expect(!header.contains(analyst), "the cookie never holds the key")
                 return String(header.split(separator: ";")[0])
             }
-            try await client.execute(uri: "/rfm", method: .get, headers: [.cookie: cookie]) { response in
+            let sessionToken = String(cookie.split(separator: "=", maxSplits: 1)[1])
+            let signOutToken = try await client.execute(uri: "/rfm", method: .get, headers: [.cookie: cookie]) { response -> String in
                 #expect(response.status == .ok)
-                #expect(String(buffer: response.body).contains("<form method=\"post\" action=\"/signout\">"))
+                let html = String(buffer: response.body)
+                #expect(html.contains("<form method=\"post\" action=\"/signout\"><input type=\"hidden\" name=\"csrf\" value=\""))
+                let start = try #require(html.range(of: "action=\"/signout\"><input type=\"hidden\" name=\"csrf\" value=\"")).upperBound
+                return String(html[start...].prefix { $0 != "\"" })
             }
-            // A tampered signature is no session.
+            // Only the token's hash is stored.
+            #expect(try await server.store.sessionKey(tokenHash: DashboardSessions.hash(sessionToken), now: Int64(Date().timeIntervalSince1970)) == APIKeys.id(of: analyst))
+            // A tampered token is no session.
             try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie.dropLast(2) + "xx"]) { response in
                 #expect(response.status == .seeOther)
             }
-            // Behind a TLS proxy the cookie is Secure; a next that leaves the site goes home instead.
-            var proxied = Self.formHeaders
-            proxied[HTTPField.Name("X-Forwarded-Proto")!] = "https"
-            try await client.execute(uri: "/signin", method: .post, headers: proxied, body: Self.form([("key", analyst), ("next", "//evil.example/")])) { response in
-                #expect(response.headers[.location] == "/")
-                #expect(Self.setCookie(response, DashboardSessions.cookieName)?.contains("Secure") == true)
+            // Behind a TLS proxy the cookie is Secure; a next that leaves the site goes home instead, however it is disguised.
+            for next in ["//evil.example/", "/\t/evil.example", "/\\evil.example", "https://evil.example/", "/ /evil.example"] {
+                var proxied = headers
+                proxied[HTTPField.Name("X-Forwarded-Proto")!] = "https"
+                try await client.execute(uri: "/signin", method: .post, headers: proxied,
+                                         body: Self.form([("key", analyst), ("next", next), ("csrf", token)])) { response in
+                    #expect(response.headers[.location] == "/", "\(next)")
+                    #expect(Self.setCookie(response, DashboardSessions.cookieName)?.contains("Secure") == true)
+                }
             }
-            try await client.execute(uri: "/signout", method: .post, headers: [.cookie: cookie]) { response in
+            // A sign-out posted from another site (the cookie rides along, the token does not) changes nothing.
+            var signOutHeaders = Self.formHeaders
+            signOutHeaders[.cookie] = cookie
+            try await client.execute(uri: "/signout", method: .post, headers: signOutHeaders, body: Self.form([("csrf", "forged")])) { response in
+                #expect(response.status == .forbidden)
+                #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+            }
+            try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/signout", method: .post, headers: signOutHeaders, body: Self.form([("csrf", signOutToken)])) { response in
                 #expect(response.status == .seeOther && response.headers[.location] == "/signin")
                 #expect(Self.setCookie(response, DashboardSessions.cookieName)?.contains("Max-Age=0") == true)
             }
-            // Revoking the key ends its sessions.
-            let id = try #require(APIKeys.id(of: analyst))
-            _ = try await server.store.revokeKey(id: id, at: 1)
+            // Signed out, the old cookie is no session anywhere.
             try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]) { response in
                 #expect(response.status == .seeOther)
+            }
+            // Revoking the key ends its other sessions.
+            let second = try await client.execute(uri: "/signin", method: .post, headers: headers,
+                                                  body: Self.form([("key", analyst), ("next", "/"), ("csrf", token)])) { response in
+                String(try #require(Self.setCookie(response, DashboardSessions.cookieName)).split(separator: ";")[0])
+            }
+            let id = try #require(APIKeys.id(of: analyst))
+            _ = try await server.store.revokeKey(id: id, at: 1)
+            try await client.execute(uri: "/", method: .get, headers: [.cookie: second]) { response in
+                #expect(response.status == .seeOther)
+            }
+        }
+    }
+
+    @Test("ten failed sign-ins or unknown keys from one address get 429 with Retry-After, for the form and the API alike")
+    func rateLimited() async throws {
+        let server = try await ServerEventTests.handServer()
+        try await ServerTests.app(server).test(.live) { client in
+            let (formCookie, token) = try await Self.signInForm(client)
+            var headers = Self.formHeaders
+            headers[.cookie] = formCookie
+            for attempt in 1...10 {
+                try await client.execute(uri: "/signin", method: .post, headers: headers,
+                                         body: Self.form([("key", "guess-\(attempt)"), ("csrf", token)])) { response in
+                    #expect(response.status == .unauthorized)
+                }
+            }
+            // The eleventh try, even with the right key, waits.
+            try await client.execute(uri: "/signin", method: .post, headers: headers,
+                                     body: Self.form([("key", server.keys[.analyst]!), ("csrf", token)])) { response in
+                #expect(response.status == .tooManyRequests)
+                let wait = try #require(response.headers[.retryAfter].flatMap { Int($0) })
+                #expect((1...60).contains(wait))
+                #expect(String(buffer: response.body).contains("Too many failed attempts"))
+            }
+            // Unknown API keys count against the same address.
+            try await client.execute(uri: "/v1/kpis", method: .get, headers: ServerEventTests.headers(server.keys[.analyst])) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.headers[.retryAfter] != nil)
+                #expect(String(buffer: response.body).contains("too_many_attempts"))
             }
         }
     }

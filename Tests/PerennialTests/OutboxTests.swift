@@ -117,9 +117,9 @@ import Testing
         guard let server = try await ServerEventTests.handServer(on: backend) else { return }
         let store = server.store
         let definition = #"{"id": "cart-recovery", "priority": 70, "holdout": 0, "trigger": {"type": "event", "event": "add_to_cart", "not_followed_by": "order", "within": "4h"}, "steps": [{"message": {"channel": "push", "template": "cart-reminder"}}]}"#
-        #expect(try await CampaignRegistry.apply([Data(definition.utf8)], to: store) == ["cart-recovery"])
+        #expect(try await CampaignRegistry.apply([.init(data: Data(definition.utf8))], to: store) == ["cart-recovery"])
         await #expect(throws: CampaignDefinitionError.self) {
-            try await CampaignRegistry.apply([Data(#"{"id": "x", "trigger": {"type": "nope"}, "steps": []}"#.utf8)], to: store)
+            try await CampaignRegistry.apply([.init(data: Data(#"{"id": "x", "trigger": {"type": "nope"}, "steps": []}"#.utf8))], to: store)
         }
         #expect(try await CampaignRegistry.campaigns(in: store).map(\.id) == ["cart-recovery"])
         // 1001 consents to push, and leaves a cart at 10:00 on 2024-07-10; 1002 does too but orders at 11:00.
@@ -167,23 +167,23 @@ import Testing
         #expect(payload["template"] as? String == "cart-reminder" && payload["customer_id"] as? String == "1001")
         // A later tick adds nothing; replaying the same window again adds nothing either (same ids).
         #expect(try await runner.tick(now: utc(2024, 7, 10, 16)).enqueued == 0)
-        try await store.setSetting("campaign_cursor", String(utc(2024, 7, 10, 13)))
+        try await setCampaignCursor(store, utc(2024, 7, 10, 13))
         let again = try await runner.tick(now: utc(2024, 7, 10, 16))
         #expect(again.due == 1 && again.enqueued == 0 && again.decisions == 0, "a replay records nothing twice")
         // A tag step adds the tag in the store, once.
         let tagging = #"{"id": "cart-tag", "holdout": 0, "trigger": {"type": "event", "event": "add_to_cart"}, "steps": [{"tag": "left-a-cart"}]}"#
-        _ = try await CampaignRegistry.apply([Data(tagging.utf8)], to: store)
-        try await store.setSetting("campaign_cursor", String(utc(2024, 7, 10, 9)))
+        _ = try await CampaignRegistry.apply([.init(data: Data(tagging.utf8))], to: store)
+        try await setCampaignCursor(store, utc(2024, 7, 10, 9))
         let tagged = try await runner.tick(now: utc(2024, 7, 10, 16))
         #expect(tagged.tags == 3)
         let (tags1001, tags1002) = (try await store.tags(ofCustomer: "1001"), try await store.tags(ofCustomer: "1002"))
         #expect(tags1001 == ["left-a-cart"] && tags1002 == ["left-a-cart"])
-        try await store.setSetting("campaign_cursor", String(utc(2024, 7, 10, 9)))
+        try await setCampaignCursor(store, utc(2024, 7, 10, 9))
         #expect(try await runner.tick(now: utc(2024, 7, 10, 16)).tags == 0)
         #expect(try await CampaignRegistry.setActive("cart-tag", false, in: store))
         // Paused: nothing is due.
         #expect(try await CampaignRegistry.setActive("cart-recovery", false, in: store))
-        try await store.setSetting("campaign_cursor", String(utc(2024, 7, 10, 13)))
+        try await setCampaignCursor(store, utc(2024, 7, 10, 13))
         #expect(try await runner.tick(now: utc(2024, 7, 10, 17)).due == 0)
     }
 
@@ -201,8 +201,8 @@ import Testing
         #expect(history.birthMonth == 8 && history.timeZone == "Asia/Shanghai", "the latest profile wins")
         #expect(histories.first { $0.id == "1002" }?.birthMonth == nil)
         let definition = #"{"id": "birthday", "holdout": 0, "trigger": {"type": "birthday_month"}, "steps": [{"tag": "birthday-month"}]}"#
-        _ = try await CampaignRegistry.apply([Data(definition.utf8)], to: store)
-        try await store.setSetting("campaign_cursor", String(utc(2024, 7, 30)))
+        _ = try await CampaignRegistry.apply([.init(data: Data(definition.utf8))], to: store)
+        try await setCampaignCursor(store, utc(2024, 7, 30))
         let tick = try await CampaignRunner(store: store).tick(now: utc(2024, 8, 2))
         #expect(tick.tags == 1 && tick.decisions == 2)
         #expect(try await store.tags(ofCustomer: "1001") == ["birthday-month"])
@@ -217,10 +217,10 @@ import Testing
         _ = try await store.record([CustomerEvent(id: "l-1", customerID: "1001", occurredAt: utc(2024, 7, 10, 10), payload: .addToCart(sku: "MUG-01", quantity: 1))],
                                    receivedAt: utc(2024, 7, 10, 10))
         let definition = #"{"id": "slow", "holdout": 0, "trigger": {"type": "event", "event": "add_to_cart"}, "steps": [{"wait": "10w"}, {"tag": "ten-weeks-on"}]}"#
-        _ = try await CampaignRegistry.apply([Data(definition.utf8)], to: store)
+        _ = try await CampaignRegistry.apply([.init(data: Data(definition.utf8))], to: store)
         #expect(try await CampaignRegistry.campaigns(in: store).first?.longestJourney == .days(70))
         // Due at 2024-09-18 10:00, 70 days after the cart.
-        try await store.setSetting("campaign_cursor", String(utc(2024, 9, 18)))
+        try await setCampaignCursor(store, utc(2024, 9, 18))
         let tick = try await CampaignRunner(store: store, lookbackDays: 60).tick(now: utc(2024, 9, 19))
         #expect(tick.tags == 1 && tick.due == 1)
         #expect(try await store.tags(ofCustomer: "1001") == ["ten-weeks-on"])

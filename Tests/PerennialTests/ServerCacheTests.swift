@@ -101,6 +101,25 @@ import Testing
         func products() async throws -> [Product] { try await base.products() }
         func saveRecommender(_ model: StoredRecommender) async throws { try await base.saveRecommender(model) }
         func latestRecommender() async throws -> StoredRecommender? { try await base.latestRecommender() }
+        func storedCampaigns() async throws -> [StoredCampaign] { try await base.storedCampaigns() }
+        func saveCampaigns(_ campaigns: [StoredCampaign], at instant: Int64) async throws { try await base.saveCampaigns(campaigns, at: instant) }
+        func setCampaignActive(id: String, active: Bool, at instant: Int64) async throws -> Bool {
+            try await base.setCampaignActive(id: id, active: active, at: instant)
+        }
+        func campaignCursor() async throws -> Int64? { try await base.campaignCursor() }
+        func advanceCampaignCursor(to instant: Int64) async throws { try await base.advanceCampaignCursor(to: instant) }
+        func savedThresholds() async throws -> String? { try await base.savedThresholds() }
+        func saveThresholds(_ rules: String, at instant: Int64) async throws { try await base.saveThresholds(rules, at: instant) }
+        func alertStates() async throws -> [String: String] { try await base.alertStates() }
+        func saveAlertStates(_ states: [String: String], at instant: Int64) async throws { try await base.saveAlertStates(states, at: instant) }
+        func sessionSecret(proposing candidate: String, at instant: Int64) async throws -> String {
+            try await base.sessionSecret(proposing: candidate, at: instant)
+        }
+        func saveSession(tokenHash: String, keyID: String, createdAt: Int64, expiresAt: Int64) async throws {
+            try await base.saveSession(tokenHash: tokenHash, keyID: keyID, createdAt: createdAt, expiresAt: expiresAt)
+        }
+        func sessionKey(tokenHash: String, now: Int64) async throws -> String? { try await base.sessionKey(tokenHash: tokenHash, now: now) }
+        func endSession(tokenHash: String, now: Int64) async throws { try await base.endSession(tokenHash: tokenHash, now: now) }
     }
 
     @Test("a read that waits across a live update serves the old profile once and never caches it")

@@ -24,7 +24,7 @@ import Testing
         let directory = try TemporaryDirectory()
         guard let path = try backend.newLocation(in: directory) else { return }
         let store = try await openTestStore(path)
-        #expect(try await store.schemaVersion() == 7)
+        #expect(try await store.schemaVersion() == 8)
         let first = try await Self.importFile(Fixtures.path("hand_store.csv"), format: .generic, into: store)
         // 32 lines in 29 orders (S018, C023 and S028 have two lines), 10 customers, 12 skus.
         #expect(first.linesInserted == 32 && first.linesUnchanged == 0)

@@ -27,7 +27,7 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
 }
 
 /// A store as the tests use it: every protocol, plus the integrity checks.
-typealias TestStore = PerennialStore & StoreIntegrity
+typealias TestStore = PerennialStore & StoreIntegrity & SQLDatabase
 
 /// Opens a store location for a test.
 func openTestStore(_ location: String, durable: Bool = false) async throws -> any TestStore {
@@ -35,4 +35,11 @@ func openTestStore(_ location: String, durable: Bool = false) async throws -> an
         throw StorageError(message: "the store at \(location) has no integrity checks")
     }
     return store
+}
+
+/// Sets the live runner's cursor to any instant, back as well as forward (the store only moves it forward):
+/// tests replay a window again.
+func setCampaignCursor(_ store: any PerennialStore, _ instant: Int64) async throws {
+    let database = try #require(store as? any SQLDatabase)
+    try await database.write("INSERT INTO campaign_cursor (id, through) VALUES (1, \(instant)) ON CONFLICT (id) DO UPDATE SET through = excluded.through")
 }

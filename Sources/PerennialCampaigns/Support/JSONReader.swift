@@ -7,6 +7,12 @@ public struct CampaignProblem: Sendable, Hashable, CustomStringConvertible, Erro
     public var message: String
 
     public var description: String { path.isEmpty ? message : "\(path): \(message)" }
+
+    /// A problem at a path.
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
 }
 
 /// Reads a parsed JSON value field by field, collecting every problem with its path instead of

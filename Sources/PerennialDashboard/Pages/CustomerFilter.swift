@@ -67,8 +67,13 @@ public struct CustomerFilter: Sendable, Hashable {
         input.report.profiles.filter { matches($0, channels: input.channels) }.sorted { ($0.revenueMinor, $1.customerID) > ($1.revenueMinor, $0.customerID) }
     }
 
-    private static func field(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    /// A text cell: quoted when it holds a separator, and a cell a spreadsheet would read as a formula
+    /// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return, as a customer id `=HYPERLINK(…)`
+    /// could) is prefixed with `'` so it stays text.
+    static func field(_ s: String) -> String {
+        var text = s
+        if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -214,6 +214,14 @@ private struct Fields {
     func string(_ key: String) throws(EventRejection) -> String {
         guard let value = members[key] else { throw missing(key, "a string") }
         guard case .string(let text) = value else { throw wrongType(key, "a string", value) }
+        return try storable(key, text)
+    }
+
+    /// The text, unless it holds a NUL character (`\u0000`), which no database column can store.
+    private func storable(_ key: String, _ text: String) throws(EventRejection) -> String {
+        guard !text.utf8.contains(0) else {
+            throw EventRejection(field: prefix + key, reason: "\(key) contains a NUL character (\\u0000), which cannot be stored; remove it")
+        }
         return text
     }
 
@@ -225,7 +233,7 @@ private struct Fields {
     func optionalIdentifier(_ key: String) throws(EventRejection) -> String? {
         guard let value = members[key], value != .null else { return nil }
         guard case .string(let text) = value else { throw wrongType(key, "a string", value) }
-        return try checkedIdentifier(key, text)
+        return try checkedIdentifier(key, try storable(key, text))
     }
 
     private func checkedIdentifier(_ key: String, _ text: String) throws(EventRejection) -> String {
@@ -242,7 +250,7 @@ private struct Fields {
         guard text.count <= EventDecoder.maxTextLength else {
             throw EventRejection(field: prefix + key, reason: "\(key) is longer than \(EventDecoder.maxTextLength) characters")
         }
-        return text
+        return try storable(key, text)
     }
 
     func integer(_ key: String) throws(EventRejection) -> Int64 {

@@ -46,7 +46,7 @@ public struct RetryPolicy: Sendable {
 /// again what was announced. Deliveries wait in memory: one that is still retrying when the process
 /// stops is lost (the states were already stored), which the log says.
 public actor AlertNotifier {
-    let store: any OrderStore
+    let store: any DashboardStateStore
     let targets: [WebhookTarget]
     let policy: RetryPolicy
     let logger: Logger
@@ -55,7 +55,7 @@ public actor AlertNotifier {
     public private(set) var delivered = 0
     public private(set) var failed = 0
 
-    public init(store: any OrderStore, targets: [WebhookTarget], policy: RetryPolicy = RetryPolicy(), logger: Logger = Logger(label: "perennial")) {
+    public init(store: any DashboardStateStore, targets: [WebhookTarget], policy: RetryPolicy = RetryPolicy(), logger: Logger = Logger(label: "perennial")) {
         self.store = store
         self.targets = targets
         self.policy = policy
@@ -84,11 +84,8 @@ public actor AlertNotifier {
         let stored = try await storedStates()
         let crossings = AlertCrossing.crossings(readings, stored: stored)
         let states = AlertCrossing.states(readings)
-        if states != stored {
-            let text = String(decoding: try JSONEncoder().encode(states.mapValues(\.rawValue)), as: UTF8.self)
-            try await store.setSetting("alert_states", text)
-        }
         let now = Int64(Date().timeIntervalSince1970)
+        if states != stored { try await store.saveAlertStates(states.mapValues(\.rawValue), at: now) }
         for crossing in crossings {
             logger.notice("alert", metadata: ["kpi": .string(crossing.key), "from": .string(crossing.from?.rawValue ?? "-"), "to": .string(crossing.to.rawValue)])
             let payload = Payload(delivery_id: UUID().uuidString.lowercased(), kpi: crossing.kpi, from: crossing.from?.rawValue, to: crossing.to.rawValue,
@@ -110,9 +107,7 @@ public actor AlertNotifier {
     }
 
     private func storedStates() async throws -> [String: AlertState] {
-        guard let text = try await store.setting("alert_states"),
-              let raw = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)) else { return [:] }
-        return raw.compactMapValues(AlertState.init(rawValue:))
+        try await store.alertStates().compactMapValues(AlertState.init(rawValue:))
     }
 
     /// `sha256=<hex>` of HMAC-SHA256 over `<timestamp>.<body>`: what `X-Perennial-Signature` carries.

@@ -6,8 +6,11 @@ import Logging
 /// Gives every request an id (the client's `X-Request-Id` when it is a plain token, else a new one),
 /// returns it in the response, records metrics by route, and logs one line per request with the
 /// route pattern, never the concrete path: ids in paths are customer ids, kept out of logs.
+///
+/// It also sets how long the request's body may take to arrive (``RequestBody/deadline``).
 struct RequestMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
+    var bodyDeadline: Duration = .seconds(30)
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = DispatchTime.now().uptimeNanoseconds
@@ -18,7 +21,7 @@ struct RequestMiddleware<Context: RequestContext>: RouterMiddleware {
         let status: HTTPResponse.Status
         var response: Response
         do {
-            response = try await next(request, context)
+            response = try await RequestBody.$deadline.withValue(bodyDeadline) { try await next(request, context) }
             status = response.status
         } catch let error as HTTPResponseError {
             response = try error.response(from: request, context: context)

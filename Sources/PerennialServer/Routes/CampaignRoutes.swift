@@ -34,9 +34,9 @@ struct CampaignRoutes {
     /// Stores the definitions of the body (one campaign, a list, or `{"campaigns": [...]}`), replacing
     /// those with the same id; nothing is stored when any has a problem (422, every problem named).
     func apply(_ request: Request, context: some RequestContext) async throws -> Response {
-        let body = try await request.body.collect(upTo: 1 << 20)
+        let body = try await RequestBody.collect(request, upTo: 1 << 20)
         do {
-            let ids = try await CampaignRegistry.apply([Data(buffer: body)], to: store)
+            let ids = try await CampaignRegistry.apply([CampaignRegistry.Document(data: Data(buffer: body))], to: store)
             return APIJSON.response(#"{"applied":\#(try APIJSON.encode(ids))}"#)
         } catch let error as CampaignDefinitionError {
             throw APIError(.unprocessableContent, code: "invalid_campaign",
@@ -95,8 +95,7 @@ struct CampaignRoutes {
         if let outcome, !Self.outcomes.contains(outcome) {
             throw APIError(.badRequest, code: "bad_request", message: "outcome must be one of \(Self.outcomes.joined(separator: ", "))", field: "outcome")
         }
-        let limit = query.get("limit").flatMap { Int(String($0)) } ?? 100
-        guard (1...1000).contains(limit) else { throw APIError(.badRequest, code: "bad_request", message: "limit must be from 1 to 1000", field: "limit") }
+        let limit = try QueryValue.integer(request, "limit", in: 1...1000, default: 100)
         let records = try await store.decisions(DecisionQuery(campaignID: query.get("campaign").map { String($0) },
                                                               customerID: query.get("customer").map { String($0) }, outcome: outcome, limit: limit))
         return try APIJSON.response(encoding: Decisions(decisions: records.map {

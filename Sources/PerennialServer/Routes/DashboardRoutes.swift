@@ -12,12 +12,29 @@ import PerennialStorage
 /// as the session cookie that signing in sets. A browser without either is sent to `/signin`; an
 /// ingest key gets 403. The language is `?lang=` (remembered in a cookie), else that cookie, else the
 /// browser's `Accept-Language`.
+///
+/// The sign-in and sign-out forms carry anti-forgery tokens (``DashboardSessions``); failed sign-ins
+/// count against the client's address (``FailureLimiter``), and past the limit the form answers 429.
 struct DashboardRoutes {
     let index: ProfileIndex
     let authenticator: Authenticator
     let sessions: DashboardSessions
     let requireKeys: Bool
     let campaignReports: CampaignReportCache
+    let limiter: FailureLimiter
+
+    /// Who is looking at a page: refused (with the response that says so), or allowed, with the sign-out
+    /// form's token when they signed in with the session cookie.
+    enum Viewer {
+        case refused(Response)
+        case allowed(signOut: String?)
+
+        /// The response of a refused viewer.
+        var refusal: Response {
+            if case let .refused(response) = self { return response }
+            return Response(status: .forbidden)
+        }
+    }
 
     /// The paths of the pages (the customer page is `/customers/:id`) and of the forms.
     static let pages: [(path: String, page: DashboardPage)] = [
@@ -27,7 +44,7 @@ struct DashboardRoutes {
 
     static let languageCookie = "perennial_lang"
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<PerennialRequestContext>) {
         for (path, page) in Self.pages {
             router.get(RouterPath(path)) { request, _ in try await self.page(page, request: request) }
         }
@@ -35,14 +52,15 @@ struct DashboardRoutes {
         router.get("/segments/export.csv") { request, _ in try await self.csv(request: request) }
         router.get("/signin") { request, _ in self.signInPage(request: request, error: nil, status: .ok) }
         router.post("/signin") { request, context in try await self.signIn(request: request, context: context) }
-        router.post("/signout") { request, _ in self.signOut(request: request) }
+        router.post("/signout") { request, _ in try await self.signOut(request: request) }
     }
 
     // MARK: Pages
 
     private func page(_ page: DashboardPage, request: Request) async throws -> Response {
         let language = language(of: request)
-        if let refusal = try await refusal(request, language: language) { return refusal }
+        let viewer = try await viewer(request, language: language)
+        guard case let .allowed(signOut) = viewer else { return viewer.refusal }
         guard let input = await index.dashboardInput() else { return notReady(request, language: language) }
         let query = queryDictionary(request)
         var cohorts: CohortMatrix?
@@ -53,17 +71,18 @@ struct DashboardRoutes {
         if page == .campaigns, let report = try await campaignReports.report() {
             campaigns = report.panel(outbox: try await index.store.outboxCounts())
         }
-        let html = Dashboard(input: input, language: language).page(page, query: query, cohorts: cohorts, campaigns: campaigns, signOut: requireKeys)
+        let html = Dashboard(input: input, language: language).page(page, query: query, cohorts: cohorts, campaigns: campaigns, signOut: signOut)
         return htmlResponse(html, request: request, language: language)
     }
 
     private func customer(request: Request, id: String) async throws -> Response {
         let language = language(of: request)
-        if let refusal = try await refusal(request, language: language) { return refusal }
+        let viewer = try await viewer(request, language: language)
+        guard case let .allowed(signOut) = viewer else { return viewer.refusal }
         guard let input = await index.dashboardInput() else { return notReady(request, language: language) }
         guard let (position, boundaries) = await index.dashboardPosition(of: id) else {
             let html = Dashboard(input: input, language: language)
-                .page(.segments, signOut: requireKeys, notice: Localizer(language).format("customer.not_found", id))
+                .page(.segments, signOut: signOut, notice: Localizer(language).format("customer.not_found", id))
             return htmlResponse(html, request: request, language: language, status: .notFound)
         }
         let store = index.store
@@ -82,7 +101,7 @@ struct DashboardRoutes {
         }
         entries += try await store.decisions(DecisionQuery(customerID: id, limit: 50)).map { Self.timelineEntry($0, l) }
         let rows = orders.map { (placedAt: $0.placedAt, kind: $0.kind, amountMinor: $0.amountMinor) }
-        let html = Dashboard(input: input, language: language).customer(at: position, orders: rows, entries: entries, tags: tags, boundaries: boundaries)
+        let html = Dashboard(input: input, language: language).customer(at: position, orders: rows, entries: entries, tags: tags, boundaries: boundaries, signOut: signOut)
         return htmlResponse(html, request: request, language: language)
     }
 
@@ -96,7 +115,8 @@ struct DashboardRoutes {
 
     private func csv(request: Request) async throws -> Response {
         let language = language(of: request)
-        if let refusal = try await refusal(request, language: language) { return refusal }
+        let viewer = try await viewer(request, language: language)
+        guard case .allowed = viewer else { return viewer.refusal }
         guard let input = await index.dashboardInput() else { throw APIError.notReady }
         let filter = CustomerFilter(query: queryDictionary(request))
         guard !filter.isEmpty else {
@@ -114,9 +134,11 @@ struct DashboardRoutes {
 
     // MARK: Signing in
 
-    /// `nil` when the request may see pages; otherwise the response that refuses it.
-    private func refusal(_ request: Request, language: Language) async throws -> Response? {
-        guard requireKeys else { return nil }
+    /// Whether the request may see pages: a valid analyst or admin key as `Authorization: Bearer`
+    /// (scripts; a bad key throws 401, an ingest key 403) or a live session cookie.
+    private func viewer(_ request: Request, language: Language) async throws -> Viewer {
+        guard requireKeys else { return .allowed(signOut: nil) }
+        let now = Int64(Date().timeIntervalSince1970)
         if let header = request.headers[.authorization] {
             guard header.hasPrefix("Bearer "), let (role, _) = try await authenticator.authenticate(String(header.dropFirst(7))) else {
                 throw APIError(.unauthorized, code: "unauthorized", message: "the API key is unknown or revoked; create one with perennial keys create --role analyst")
@@ -124,47 +146,85 @@ struct DashboardRoutes {
             guard role != .ingest else {
                 throw APIError(.forbidden, code: "forbidden", message: "a key with the role ingest may not read the dashboard; it needs analyst or admin")
             }
-            return nil
+            return .allowed(signOut: nil)
         }
         guard let token = request.cookies[DashboardSessions.cookieName]?.value,
-              let keyID = sessions.keyID(of: token, now: Int64(Date().timeIntervalSince1970)),
+              let keyID = try await sessions.keyID(of: token, now: now),
               let key = try await index.store.key(id: keyID), key.revokedAt == nil, let role = Role(rawValue: key.role) else {
             var target = request.uri.path
             if let query = request.uri.query, !query.isEmpty { target += "?" + query }
-            return Response(status: .seeOther, headers: [.location: "/signin?next=" + Self.formEncoded(target)])
+            return .refused(Response(status: .seeOther, headers: [.location: "/signin?next=" + Self.formEncoded(target)]))
         }
-        return role == .ingest ? signInPage(request: request, error: Localizer(language)["signin.wrong_role"], status: .forbidden) : nil
+        guard role != .ingest else {
+            return .refused(signInPage(request: request, error: Localizer(language)["signin.wrong_role"], status: .forbidden))
+        }
+        return .allowed(signOut: sessions.formToken("signout", boundTo: token))
     }
 
-    private func signInPage(request: Request, error: String?, status: HTTPResponse.Status, next: String? = nil) -> Response {
+    /// The sign-in form, bound to the form cookie the request carries, or to a new one that the response
+    /// sets.
+    private func signInPage(request: Request, error: String?, status: HTTPResponse.Status, next: String? = nil, retryAfter: Int? = nil) -> Response {
         let language = language(of: request)
-        let target = Self.safeNext(next ?? request.uri.queryParameters.get("next"))
-        let html = Dashboard.signIn(language: language, error: error, next: target)
-        return htmlResponse(html, request: request, language: language, status: status)
+        let target = Self.safeNext(next ?? request.uri.queryParameters.get("next").map { String($0) })
+        let existing = request.cookies[DashboardSessions.formCookieName]?.value
+        let binding = existing.flatMap { (16...128).contains($0.utf8.count) ? $0 : nil } ?? APIKeys.randomToken(bytes: 24)
+        let html = Dashboard.signIn(language: language, error: error, next: target, formToken: sessions.formToken("signin", boundTo: binding))
+        var response = htmlResponse(html, request: request, language: language, status: status)
+        if binding != existing {
+            response.setCookie(Cookie(name: DashboardSessions.formCookieName, value: binding, maxAge: 86_400, path: "/signin",
+                                      secure: Self.isSecure(request), httpOnly: true, sameSite: .strict))
+        }
+        if let retryAfter { response.headers[HTTPField.Name.retryAfter] = String(retryAfter) }
+        return response
     }
 
     private struct SignInForm: Decodable {
         var key: String?
         var next: String?
+        var csrf: String?
     }
 
-    private func signIn(request: Request, context: BasicRequestContext) async throws -> Response {
+    private func signIn(request: Request, context: PerennialRequestContext) async throws -> Response {
         let language = language(of: request)
         let l = Localizer(language)
-        let body = try await request.body.collect(upTo: 16 * 1024)
+        let client = context.clientAddress
+        if let wait = await limiter.retryAfter(client) {
+            return signInPage(request: request, error: l.format("signin.too_many", "\(wait)"), status: .tooManyRequests, retryAfter: wait)
+        }
+        let body = try await RequestBody.collect(request, upTo: 16 * 1024)
         let form = (try? URLEncodedFormDecoder().decode(SignInForm.self, from: String(buffer: body))) ?? SignInForm()
+        guard sessions.isValid(formToken: form.csrf, purpose: "signin", boundTo: request.cookies[DashboardSessions.formCookieName]?.value) else {
+            return signInPage(request: request, error: l["signin.expired"], status: .forbidden, next: form.next)
+        }
         let key = (form.key ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard let (role, id) = try await authenticator.authenticate(key) else {
+            await limiter.recordFailure(client)
             return signInPage(request: request, error: l["signin.invalid"], status: .unauthorized, next: form.next)
         }
         guard role != .ingest else { return signInPage(request: request, error: l["signin.wrong_role"], status: .forbidden, next: form.next) }
         var response = Response(status: .seeOther, headers: [.location: Self.safeNext(form.next)])
-        response.setCookie(Cookie(name: DashboardSessions.cookieName, value: sessions.token(keyID: id, now: Int64(Date().timeIntervalSince1970)),
-                                  maxAge: Int(DashboardSessions.lifetime), path: "/", secure: Self.isSecure(request), httpOnly: true, sameSite: .lax))
+        let token = try await sessions.start(keyID: id, now: Int64(Date().timeIntervalSince1970))
+        response.setCookie(Cookie(name: DashboardSessions.cookieName, value: token, maxAge: Int(DashboardSessions.lifetime), path: "/",
+                                  secure: Self.isSecure(request), httpOnly: true, sameSite: .lax))
         return response
     }
 
-    private func signOut(request: Request) -> Response {
+    private struct SignOutForm: Decodable {
+        var csrf: String?
+    }
+
+    /// Ends the session the cookie names, when the form's token belongs to it; a forged sign-out (from
+    /// another site, without the token) is refused with 403.
+    private func signOut(request: Request) async throws -> Response {
+        let token = request.cookies[DashboardSessions.cookieName]?.value
+        let body = try await RequestBody.collect(request, upTo: 16 * 1024)
+        let form = (try? URLEncodedFormDecoder().decode(SignOutForm.self, from: String(buffer: body))) ?? SignOutForm()
+        if let token {
+            guard sessions.isValid(formToken: form.csrf, purpose: "signout", boundTo: token) else {
+                throw APIError(.forbidden, code: "forbidden", message: "the sign-out form did not come from this site; use the dashboard's Sign out button")
+            }
+            try await sessions.end(token, now: Int64(Date().timeIntervalSince1970))
+        }
         var response = Response(status: .seeOther, headers: [.location: "/signin"])
         response.setCookie(Cookie(name: DashboardSessions.cookieName, value: "", maxAge: 0, path: "/", secure: Self.isSecure(request),
                                   httpOnly: true, sameSite: .lax))
@@ -210,9 +270,12 @@ struct DashboardRoutes {
         request.uri.scheme == .https || request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
     }
 
-    /// A same-site path to go to after signing in; anything else (another host, `//host`) becomes `/`.
+    /// A same-site path to go to after signing in; anything else becomes `/`. Browsers drop tabs and
+    /// line breaks from a URL and read `\` as `/`, so `/<TAB>/evil.example` would leave the site: a
+    /// path with any control character, space or backslash, or that starts with `//`, is refused.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"), !next.contains("\r"), !next.contains("\n") else { return "/" }
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"),
+              !next.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || $0 == "\\" || $0.properties.isWhitespace }) else { return "/" }
         return next
     }
 

@@ -18,13 +18,9 @@ struct EventRoutes {
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
                            message: "send the batch as JSON with the header Content-Type: application/json (got '\(contentType.prefix(60))')")
         }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: configuration.maxBodyBytes)
-        } catch let error as HTTPResponseError where error.status == .contentTooLarge {
-            throw APIError(.contentTooLarge, code: "payload_too_large",
-                           message: "the body is larger than \(configuration.maxBodyBytes) bytes; send at most \(EventBatch.maxEvents) events a request in smaller batches")
-        }
+        let body = try await RequestBody.collect(request, upTo: configuration.maxBodyBytes, tooLarge: APIError(
+            .contentTooLarge, code: "payload_too_large",
+            message: "the body is larger than \(configuration.maxBodyBytes) bytes; send at most \(EventBatch.maxEvents) events a request in smaller batches"))
         let now = Int64(Date().timeIntervalSince1970)
         let batch: EventBatch
         do {

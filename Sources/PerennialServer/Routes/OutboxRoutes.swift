@@ -27,8 +27,7 @@ struct OutboxRoutes {
             }
             status = value
         }
-        let limit = request.uri.queryParameters.get("limit").flatMap { Int(String($0)) } ?? 100
-        guard (1...1000).contains(limit) else { throw APIError(.badRequest, code: "bad_request", message: "limit must be from 1 to 1000", field: "limit") }
+        let limit = try QueryValue.integer(request, "limit", in: 1...1000, default: 100)
         let messages = try await store.outbox(status: status, limit: limit)
         return try APIJSON.response(encoding: Listing(messages: messages.map {
             Row(message_id: $0.id, campaign_id: $0.campaignID, customer_id: $0.customerID, channel: $0.channel, status: $0.status.rawValue,

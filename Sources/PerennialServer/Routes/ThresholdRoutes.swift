@@ -4,12 +4,11 @@ import PerennialDashboard
 import PerennialStorage
 
 /// `GET` and `PUT /v1/thresholds`: the dashboard's red/amber/green rules. Rules set here are kept in
-/// the store's settings (`dashboard_thresholds`) and win over the configuration file from then on.
+/// the store (``DashboardStateStore``, table `dashboard_thresholds`) and win over the configuration
+/// file from then on.
 struct ThresholdRoutes {
     let index: ProfileIndex
     let notifier: AlertNotifier?
-
-    static let settingKey = "dashboard_thresholds"
 
     struct Body: Codable {
         var thresholds: [KPIThreshold]
@@ -31,8 +30,8 @@ struct ThresholdRoutes {
     }
 
     /// The rules a store has saved, if any.
-    static func saved(in store: any OrderStore) async -> [KPIThreshold]? {
-        guard let text = try? await store.setting(settingKey) else { return nil }
+    static func saved(in store: any DashboardStateStore) async throws -> [KPIThreshold]? {
+        guard let text = try await store.savedThresholds() else { return nil }
         return try? JSONDecoder().decode([KPIThreshold].self, from: Data(text.utf8))
     }
 
@@ -41,7 +40,7 @@ struct ThresholdRoutes {
     }
 
     func put(_ request: Request, context: some RequestContext) async throws -> Response {
-        let data = try await request.body.collect(upTo: 256 * 1024)
+        let data = try await RequestBody.collect(request, upTo: 256 * 1024)
         let body: Body
         do {
             body = try JSONDecoder().decode(Body.self, from: Data(buffer: data))
@@ -55,7 +54,7 @@ struct ThresholdRoutes {
             throw APIError(.badRequest, code: "bad_request", message: problem, field: field)
         }
         let text = String(decoding: try JSONEncoder().encode(body.thresholds), as: UTF8.self)
-        try await index.store.setSetting(Self.settingKey, text)
+        try await index.store.saveThresholds(text, at: Int64(Date().timeIntervalSince1970))
         await index.setThresholds(body.thresholds)
         // New rules can change states at once: evaluate the alerts without waiting for a refresh.
         if let notifier, let input = await index.dashboardInput() { try await notifier.evaluate(input) }

@@ -39,12 +39,17 @@ public final class PostgresOrderStore: OrderStore, Sendable {
     ///   the login, or holds a schema newer than this perennial.
     public static func connect(url: String, timeout: Duration = .seconds(30),
                                logger: Logger = Logger(label: "perennial.postgres")) async throws -> PostgresOrderStore {
+        try await connect(url: url, timeout: timeout, migratingThrough: Migration.newest, logger: logger)
+    }
+
+    /// Connects and migrates up to `version` (tests make stores of an older schema).
+    static func connect(url: String, timeout: Duration, migratingThrough version: Int, logger: Logger) async throws -> PostgresOrderStore {
         var quiet = logger
         quiet.logLevel = .critical
         let store = PostgresOrderStore(location: try PostgresLocation(url: url), logger: quiet)
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await store.migrate() }
+                group.addTask { try await store.migrate(through: version) }
                 group.addTask {
                     try await Task.sleep(for: timeout)
                     throw StorageError(message: "no answer from PostgreSQL at \(store.location) within \(timeout). Check that the server runs and the URL's host and port.")
@@ -105,7 +110,7 @@ public final class PostgresOrderStore: OrderStore, Sendable {
         return 0
     }
 
-    private func migrate() async throws {
+    private func migrate(through version: Int) async throws {
         let logger = logger
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.eventLock + 1))", logger: logger)
@@ -116,11 +121,11 @@ public final class PostgresOrderStore: OrderStore, Sendable {
             for try await version in try await connection.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", logger: logger).decode(Int64.self) {
                 current = version
             }
-            if let newest = PostgresMigrations.all.last?.version, current > newest {
-                throw StorageError(message: "the database at \(self.location) has schema version \(current), newer than this perennial (\(newest)). Upgrade perennial.")
+            if current > Migration.newest {
+                throw StorageError(message: "the database at \(self.location) has schema version \(current), newer than this perennial (\(Migration.newest)). Upgrade perennial.")
             }
-            for migration in PostgresMigrations.all where migration.version > current {
-                for statement in migration.sql.split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
+            for migration in Migration.all where migration.version > current && migration.version <= version {
+                for statement in migration.sql(.postgres).split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
                     try await connection.query(PostgresQuery(unsafeSQL: String(statement)), logger: logger)
                 }
                 let now = Int64(Date().timeIntervalSince1970)

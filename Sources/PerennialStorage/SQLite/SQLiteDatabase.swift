@@ -8,6 +8,9 @@ import VaporCSQLite
 final class SQLiteDatabase: @unchecked Sendable {
     let path: String
     private(set) var handle: OpaquePointer?
+    /// Statements of ``SQLQuery`` texts, prepared once per connection (a connection is used by one
+    /// thread at a time: the writer's, or a reader's while it holds it).
+    private var cache: [String: SQLiteStatement] = [:]
 
     /// Opens or creates a database file.
     init(path: String) throws {
@@ -41,6 +44,28 @@ final class SQLiteDatabase: @unchecked Sendable {
         let status = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard status == SQLITE_OK, let statement else { throw error(status) }
         return SQLiteStatement(statement, database: self)
+    }
+
+    /// Runs a ``SQLQuery`` (its `$N` placeholders bound by name) and returns its rows; the statement is
+    /// prepared once per connection and reset after use, so it never holds a read snapshot open.
+    func rows(_ query: SQLQuery) throws -> [SQLRow] {
+        let statement: SQLiteStatement
+        if let cached = cache[query.sql] {
+            statement = cached
+        } else {
+            statement = try prepare(query.sql)
+            cache[query.sql] = statement
+        }
+        defer { statement.reset() }
+        for (i, value) in query.binds.enumerated() { try statement.bind(named: "$\(i + 1)", value) }
+        var rows: [SQLRow] = []
+        var columns: SQLColumns?
+        while try statement.step() {
+            let names = columns ?? SQLColumns(statement.columnNames)
+            columns = names
+            rows.append(SQLRow(columns: names, values: statement.values))
+        }
+        return rows
     }
 
     /// The rowid of the last row inserted on this connection.
@@ -88,6 +113,35 @@ final class SQLiteStatement {
         text.withUTF8 { bytes in
             _ = sqlite_nio_sqlite3_bind_text64(statement, index, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
                                                UInt64(bytes.count), SQLITE_TRANSIENT_SWIFT, UInt8(SQLITE_UTF8))
+        }
+    }
+
+    /// Binds a value to a named parameter (`$1`); a name the text does not use is an error.
+    func bind(named name: String, _ value: SQLValue) throws {
+        let index = sqlite_nio_sqlite3_bind_parameter_index(statement, name)
+        guard index > 0 else { throw StorageError(message: "the statement has no parameter \(name); this is a bug in perennial") }
+        switch value {
+        case .null: sqlite_nio_sqlite3_bind_null(statement, index)
+        case let .integer(value): bind(index, value)
+        case let .real(value): bind(index, value)
+        case let .text(value): bind(index, value)
+        }
+    }
+
+    /// The result's column names.
+    var columnNames: [String] {
+        (0..<sqlite_nio_sqlite3_column_count(statement)).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) }
+    }
+
+    /// The current row's values, by their stored types.
+    var values: [SQLValue] {
+        (0..<sqlite_nio_sqlite3_column_count(statement)).map { column in
+            switch sqlite_nio_sqlite3_column_type(statement, column) {
+            case SQLITE_NULL: return .null
+            case SQLITE_INTEGER: return .integer(int64(column))
+            case SQLITE_FLOAT: return .real(double(column))
+            default: return .text(string(column) ?? "")
+            }
         }
     }
 

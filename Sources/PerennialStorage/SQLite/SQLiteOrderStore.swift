@@ -18,6 +18,8 @@ public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
     /// A second connection for reads, so that live updates and API reads run beside a commit (WAL
     /// lets readers and the writer proceed at once); it sees every committed write.
     let reader: SQLiteDatabase
+    /// Read connections off the cooperative pool, for ``SQLDatabase`` queries.
+    let readers: SQLiteReaders
     /// The file's path.
     let path: String
     /// Guards ``factsStatement``.
@@ -30,14 +32,20 @@ public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
     /// - Parameter durable: commit with `synchronous = FULL`, so a committed transaction survives a
     ///   power loss as well as a crash (the server's setting); otherwise `NORMAL`, which survives a crash
     ///   of the process (batch imports).
-    public init(path: String, durable: Bool = false) throws {
+    public convenience init(path: String, durable: Bool = false) throws {
+        try self.init(path: path, durable: durable, migratingThrough: Migration.newest)
+    }
+
+    /// Opens a file and migrates it up to `version` (tests make stores of an older schema).
+    init(path: String, durable: Bool, migratingThrough version: Int) throws {
         self.path = path
         let database = try SQLiteDatabase(path: path)
         try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = \(durable ? "FULL" : "NORMAL"); PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 67108864;")
         writer = SQLiteWriter(database: database)
         reader = try SQLiteDatabase(path: path)
+        readers = SQLiteReaders(path: path)
         try reader.execute("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA query_only = ON;")
-        try migrate()
+        try migrate(through: version)
     }
 
     /// Runs `body` with the prepared statement of ``EventStore/orderFacts(ofCustomers:)``.
@@ -59,21 +67,21 @@ public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
         return Int(statement.int64(0))
     }
 
-    private func migrate() throws {
+    private func migrate(through version: Int) throws {
         try writer.performNow { database in
             try database.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)")
         }
         let current = try schemaVersion()
-        if let newest = Migrations.all.last?.version, current > newest {
-            throw StorageError(message: "the database '\(path)' has schema version \(current), newer than this perennial (\(newest)). Upgrade perennial.")
+        if current > Migration.newest {
+            throw StorageError(message: "the database '\(path)' has schema version \(current), newer than this perennial (\(Migration.newest)). Upgrade perennial.")
         }
-        for migration in Migrations.all where migration.version > current {
+        for migration in Migration.all where migration.version > current && migration.version <= version {
             try writer.performNow { database in
                 // Another process may have applied it since the version was read.
                 let applied = try database.prepare("SELECT 1 FROM schema_migrations WHERE version = ?")
                 applied.bind(1, Int64(migration.version))
                 guard try !applied.step() else { return }
-                try database.execute(migration.sql)
+                try database.execute(migration.sql(.sqlite))
                 let record = try database.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
                 record.bind(1, Int64(migration.version))
                 record.bind(2, migration.name)

@@ -24,21 +24,23 @@ struct Campaigns: AsyncParsableCommand {
 
     /// Reads and checks definition files; throws with every problem, by file and field.
     static func read(_ files: [String]) throws -> [Campaign] {
-        var campaigns: [Campaign] = []
-        var problems: [String] = []
-        for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                problems.append("\(file): cannot read the file; check the path")
-                continue
-            }
-            let parsed = CampaignParser.parse(data)
-            problems += parsed.problems.map { "\(file): \($0)" }
-            campaigns += parsed.campaigns
+        try CampaignRegistry.check(try documents(files)).map(\.campaign)
+    }
+
+    /// The files as definition documents, checked with ``CampaignRegistry/check(_:)`` (the same checks
+    /// as `PUT /v1/campaigns`).
+    static func documents(_ files: [String]) throws -> [CampaignRegistry.Document] {
+        let unreadable = files.filter { !FileManager.default.isReadableFile(atPath: $0) }
+        guard unreadable.isEmpty else {
+            throw ValidationError(unreadable.map { "\($0): cannot read the file; check the path" }.joined(separator: "\n"))
         }
-        let ids = campaigns.map(\.id)
-        for id in Set(ids) where ids.filter({ $0 == id }).count > 1 { problems.append("the campaign id '\(id)' is defined more than once") }
-        if !problems.isEmpty { throw ValidationError("the definitions have \(problems.count) problem(s):\n  " + problems.joined(separator: "\n  ")) }
-        return campaigns
+        let documents = files.map { CampaignRegistry.Document(name: $0, data: FileManager.default.contents(atPath: $0) ?? Data()) }
+        do {
+            _ = try CampaignRegistry.check(documents)
+        } catch {
+            throw ValidationError("the definitions have \(error.problems.count) problem(s):\n  " + error.problems.map(\.description).joined(separator: "\n  "))
+        }
+        return documents
     }
 
     struct Validate: ParsableCommand {

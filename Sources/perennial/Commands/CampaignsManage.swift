@@ -18,8 +18,7 @@ extension Campaigns {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            _ = try Campaigns.read(files)
-            let documents = try files.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+            let documents = try Campaigns.documents(files)
             let ids = try await CampaignRegistry.apply(documents, to: try await database.open(create: true))
             Terminal.note("applied \(ids.joined(separator: ", ")) to \(database.shown); a running perennial serve picks them up at its next tick")
         }

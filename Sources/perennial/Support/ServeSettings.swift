@@ -19,6 +19,8 @@ struct ServeSettings: Equatable {
     var webhooks: [WebhookTarget] = []
     var messageWebhook: WebhookTarget?
     var campaignEvery = "5m"
+    var idleTimeout = "30s"
+    var bodyTimeout = "30s"
 
     /// Every key: config-file name, environment variable, what it sets.
     static let keys: [(file: String, environment: String, meaning: String)] = [
@@ -33,6 +35,8 @@ struct ServeSettings: Equatable {
         ("webhooks", "PERENNIAL_WEBHOOKS", "where alerts are posted when a KPI changes state, a JSON array of {url, secret}"),
         ("campaign_every", "PERENNIAL_CAMPAIGN_EVERY", "span between runs of the stored campaigns (30s, 5m; 0 = campaigns do not run)"),
         ("message_webhook", "PERENNIAL_MESSAGE_WEBHOOK", "the store's sender that campaign messages are delivered to, a JSON object {url, secret}"),
+        ("idle_timeout", "PERENNIAL_IDLE_TIMEOUT", "how long a connection may idle, or take to send its headers, before it is closed (30s)"),
+        ("body_timeout", "PERENNIAL_BODY_TIMEOUT", "how long a request's body may take to arrive before the request gets 408 (30s)"),
     ]
 
     /// Resolves the settings.
@@ -109,9 +113,14 @@ struct ServeSettings: Equatable {
             }
             try Self.check(targets, source: source, key: "webhooks")
             webhooks = targets
-        default:
+        case "idle_timeout", "body_timeout":
+            guard let seconds = Serve.seconds(text), seconds >= 1 else { throw bad("a span of at least a second, like 30s or 2m") }
+            if key == "idle_timeout" { idleTimeout = text } else { bodyTimeout = text }
+        case "log_level":
             guard Logger.Level(rawValue: text) != nil else { throw bad("trace, debug, info, notice, warning, error or critical") }
             logLevel = text
+        default:
+            throw ValidationError("\(source): unknown setting '\(key)'; the settings are \(Self.keys.map(\.file).joined(separator: ", ")).")
         }
     }
 
@@ -140,6 +149,8 @@ struct ServeSettings: Equatable {
         configuration.webhooks = webhooks
         configuration.messageWebhook = messageWebhook
         configuration.campaignSeconds = Serve.seconds(campaignEvery) ?? 300
+        configuration.idleSeconds = Serve.seconds(idleTimeout) ?? 30
+        configuration.bodySeconds = Serve.seconds(bodyTimeout) ?? 30
         return configuration
     }
 }

@@ -1,7 +1,7 @@
-/// The PostgreSQL schema: the same tables, columns and versions as the SQLite ``Migrations``, in
+/// The PostgreSQL schema: the same tables, columns and versions as ``SQLiteSchema``, in
 /// PostgreSQL's types. Integers are `BIGINT` (seconds, minor units, thousandths); `seq` columns keep
 /// the insertion order SQLite's `rowid` gives.
-enum PostgresMigrations {
+enum PostgresSchema {
     static let all: [(version: Int, name: String, sql: String)] = [
         (1, "orders, lines, customers, products, imports, settings", """
         CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);

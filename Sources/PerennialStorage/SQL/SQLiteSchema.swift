@@ -1,10 +1,10 @@
-/// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
+/// The SQLite texts of migrations 1–7, written before one text served both databases (see ``Migration``).
 ///
 /// A migration is never edited once released; changes are new migrations. Timestamps are UTC seconds
 /// since 1970; money is integer minor units (`amount_minor`) or thousandths of a major unit
 /// (`unit_price_millis`). `orders.amount_minor` is the sum of the order's line amounts, kept by the
 /// importer in the same transaction as the lines, so whole-store analysis scans one table.
-enum Migrations {
+enum SQLiteSchema {
     static let all: [(version: Int, name: String, sql: String)] = [
         (1, "orders, lines, customers, products, imports, settings", """
         CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
