@@ -4,9 +4,10 @@ import ServiceLifecycle
 /// Runs the outbox delivery worker beside the server until it shuts down.
 struct OutboxService: Service {
     let deliverer: OutboxDeliverer
+    let failures: BackgroundFailure
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown { await deliverer.run() }
+        try? await cancelWhenGracefulShutdown { await deliverer.run(onFailure: { failures.report("outbox", $0) }) }
     }
 }
 
@@ -14,16 +15,21 @@ struct OutboxService: Service {
 struct CampaignService: Service {
     let runner: CampaignRunner
     let interval: Double
+    let failures: BackgroundFailure
 
     func run() async throws {
-        _ = try? await runner.tick()
+        await tick()
         while !Task.isCancelled {
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
             } catch {
                 return
             }
-            _ = try? await runner.tick()
+            await tick()
         }
+    }
+
+    private func tick() async {
+        do { _ = try await runner.tick() } catch { failures.report("campaigns", error) }
     }
 }

@@ -146,10 +146,11 @@ public enum PerennialApplication {
     public static func make(index: ProfileIndex, configuration: ServerConfiguration = ServerConfiguration(),
                             logger: Logger = Logger(label: "perennial")) async -> some ApplicationProtocol {
         let metrics = ServerMetrics()
+        let failures = BackgroundFailure(logger: logger, metrics: metrics)
         await index.observe(lag: { metrics.profileLag.record($0) }, refresh: { result in
             metrics.refreshDuration.record(result.seconds)
             metrics.customers.set(Double(result.customers))
-        })
+        }, failure: { failures.report("live_updates", $0) })
         // Thresholds set through the API win over the configuration's.
         do {
             await index.setThresholds(try await ThresholdRoutes.saved(in: index.store) ?? configuration.thresholds)
@@ -157,12 +158,18 @@ public enum PerennialApplication {
             logger.error("the saved thresholds could not be read; using the configuration's", metadata: ["error": .string("\(error)")])
             await index.setThresholds(configuration.thresholds)
         }
-        let sessions = try? await DashboardSessions.load(from: index.store)
+        var sessions: DashboardSessions?
+        do {
+            sessions = try await DashboardSessions.load(from: index.store)
+        } catch {
+            logger.error("the session secret could not be read or stored; dashboard sessions end with this process",
+                         metadata: ["error": .string("\(error)")])
+        }
         var notifier: AlertNotifier?
         if !configuration.webhooks.isEmpty {
             let alerts = AlertNotifier(store: index.store, targets: configuration.webhooks, logger: logger)
             await index.afterRefresh { input in
-                do { try await alerts.evaluate(input) } catch { logger.error("alert evaluation failed", metadata: ["error": .string("\(error)")]) }
+                do { try await alerts.evaluate(input) } catch { failures.report("alerts", error) }
             }
             notifier = alerts
         }
@@ -171,13 +178,13 @@ public enum PerennialApplication {
                               configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "perennial"),
                               logger: logger)
         if configuration.campaignSeconds > 0 {
-            app.addServices(CampaignService(runner: CampaignRunner(store: index.store, logger: logger), interval: configuration.campaignSeconds))
+            app.addServices(CampaignService(runner: CampaignRunner(store: index.store, logger: logger), interval: configuration.campaignSeconds, failures: failures))
         }
         if let target = configuration.messageWebhook {
-            app.addServices(OutboxService(deliverer: OutboxDeliverer(store: index.store, target: target, logger: logger)))
+            app.addServices(OutboxService(deliverer: OutboxDeliverer(store: index.store, target: target, logger: logger), failures: failures))
         }
         if configuration.refreshSeconds > 0 {
-            app.addServices(RefreshService(index: index, interval: configuration.refreshSeconds, refit: configuration.refitOnRefresh))
+            app.addServices(RefreshService(index: index, interval: configuration.refreshSeconds, refit: configuration.refitOnRefresh, failures: failures))
         }
         return app
     }

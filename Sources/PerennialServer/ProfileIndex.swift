@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PerennialCore
 import PerennialDashboard
 import PerennialModels
@@ -16,17 +17,23 @@ public typealias ServerStore = PerennialStore
 /// - ``enqueue(_:)`` marks customers changed by ingested events; a background drain recomputes each
 ///   one's summary, RFM scores (against the boundaries of the last refresh), stage and predictions
 ///   (with the last fitted model) from their own orders, typically within milliseconds.
+///
+/// How the two take turns — refreshes serialise and coalesce, updates that arrive during a refresh
+/// reach its snapshot, an older snapshot never replaces a newer one — is decided by
+/// ``StateMachine``; this actor does the reads and the computing it asks for.
 public actor ProfileIndex {
     /// Where the data comes from.
     let store: any ServerStore
     /// Analysis options; `asOf == nil` follows the latest order (the start of the next day).
     let options: AnalysisOptions
+    let logger: Logger
     private var snapshot: Snapshot?
-    private var pending: [String: Bool] = [:]
+    private var machine = StateMachine()
+    /// When each pending customer's first event was committed (for the lag metric).
     private var pendingSince: [String: ContinuousClock.Instant] = [:]
-    private var draining = false
-    private var refreshing = false
-    private var touchedDuringRefresh: Set<String> = []
+    /// Callers waiting for a queued refresh, by caller number.
+    private var refreshWaiters: [Int: CheckedContinuation<RefreshTurn, Never>] = [:]
+    private var nextCaller = 0
     private var details: [String: (events: [StoredEvent], tags: [String])] = [:]
     /// Each served customer's response body, until the customer changes or the store refreshes.
     private var encoded: [String: String] = [:]
@@ -38,6 +45,8 @@ public actor ProfileIndex {
     private var lagObserver: (@Sendable (Double) -> Void)?
     /// Called with each refresh's result (for metrics).
     private var refreshObserver: (@Sendable (RefreshResult) -> Void)?
+    /// Called with each failed live update (for metrics and the log).
+    private var failureObserver: (@Sendable (any Error) -> Void)?
     /// The dashboard's KPI thresholds.
     public private(set) var thresholds: [KPIThreshold] = KPIThreshold.defaults
     /// The scoped threshold rules read at the last refresh or threshold change.
@@ -46,9 +55,10 @@ public actor ProfileIndex {
     private var refreshSink: (@Sendable (DashboardInput) async -> Void)?
 
     /// An index over a store; empty until ``refresh(refit:)``.
-    public init(store: any ServerStore, options: AnalysisOptions = AnalysisOptions()) {
+    public init(store: any ServerStore, options: AnalysisOptions = AnalysisOptions(), logger: Logger = Logger(label: "perennial")) {
         self.store = store
         self.options = options
+        self.logger = logger
     }
 
     /// Sets the dashboard's KPI thresholds (and reads the scoped ones on their customers).
@@ -72,10 +82,12 @@ public actor ProfileIndex {
     /// Sets what runs after each refresh (the server evaluates alerts there).
     public func afterRefresh(_ sink: @escaping @Sendable (DashboardInput) async -> Void) { refreshSink = sink }
 
-    /// Sets the observers of profile update lag and of refreshes.
-    public func observe(lag: @escaping @Sendable (Double) -> Void, refresh: @escaping @Sendable (RefreshResult) -> Void) {
+    /// Sets the observers of profile update lag, of refreshes and of failed live updates.
+    public func observe(lag: @escaping @Sendable (Double) -> Void, refresh: @escaping @Sendable (RefreshResult) -> Void,
+                        failure: @escaping @Sendable (any Error) -> Void = { _ in }) {
         lagObserver = lag
         refreshObserver = refresh
+        failureObserver = failure
     }
 
     /// What a refresh did.
@@ -86,14 +98,48 @@ public actor ProfileIndex {
         public var refitted: Bool
     }
 
+    /// What a caller waiting for a refresh is told: the refresh's outcome, or that it drives the next one.
+    enum RefreshTurn: Sendable {
+        case finished(Result<RefreshResult, any Error>)
+        case drive(refit: Bool)
+    }
+
     /// Reloads every order, refits the model when `refit` is set (and the store has orders), and
-    /// recomputes every profile.
+    /// recomputes every profile. Asked for while a refresh runs, it waits for the next one, which
+    /// serves every caller queued behind the running one (refitting if any asked to).
     @discardableResult
     public func refresh(refit: Bool = false) async throws -> RefreshResult {
+        let caller = nextCaller
+        nextCaller += 1
+        var refit = refit
+        if !machine.requestRefresh(refit: refit, caller: caller) {
+            switch await withCheckedContinuation({ refreshWaiters[caller] = $0 }) {
+            case let .finished(result): return try result.get()
+            case let .drive(queuedRefit): refit = queuedRefit
+            }
+        }
+        let result: Result<RefreshResult, any Error>
+        do {
+            result = .success(try await runRefresh(refit: refit))
+        } catch {
+            result = .failure(error)
+        }
+        let completion = machine.refreshEnded()
+        for waiter in completion.answered where waiter != caller { refreshWaiters.removeValue(forKey: waiter)?.resume(returning: .finished(result)) }
+        if let driver = completion.nextDriver { refreshWaiters.removeValue(forKey: driver)?.resume(returning: .drive(refit: completion.nextRefit)) }
+        if completion.startDrain { startDrain() }
+        if case let .success(value) = result {
+            refreshObserver?(value)
+            if let refreshSink, let input = dashboardInput() { await refreshSink(input) }
+        }
+        return try result.get()
+    }
+
+    /// One refresh: loads the table (under a ticket), refits when asked, computes the snapshot off the
+    /// actor, and installs it if nothing newer is installed.
+    private func runRefresh(refit: Bool) async throws -> RefreshResult {
         let started = ContinuousClock.now
-        refreshing = true
-        touchedDuringRefresh = []
-        defer { refreshing = false }
+        let ticket = machine.refreshLoading()
         // An empty store still gets a snapshot: events may arrive before any order.
         let loaded = try await store.loadTransactions()
         let storeCurrency = try await store.setting("currency")
@@ -107,25 +153,27 @@ public actor ProfileIndex {
             let unitDays = record?.model.unitDays ?? 7
             let fitted = await Task.detached { StoreRefit.fit(table, calendar: calendar, model: kind, unitDays: unitDays) }.value
             let now = Int64(Date().timeIntervalSince1970)
-            try await store.saveModel(fitted.model, fittedAt: now, holdout: fitted.holdout)
-            record = ModelRecord(model: fitted.model, fittedAt: now, holdout: fitted.holdout)
+            do {
+                try await store.saveModel(fitted.model, fittedAt: now, holdout: fitted.holdout)
+                record = ModelRecord(model: fitted.model, fittedAt: now, holdout: fitted.holdout)
+            } catch {
+                // A fit that cannot be stored (a degenerate history gives non-finite figures) keeps the
+                // previous model; the profiles still refresh.
+                logger.error("the refitted model could not be stored; keeping the previous one", metadata: ["error": .string("\(error)")])
+            }
         }
         let model = record
         let channels = try await store.acquisitionChannels()
         let fresh = await Task.detached { Snapshot(table: table, options: options, model: model, channels: channels) }.value
-        snapshot = fresh
-        scopedReadings = await readScoped()
-        details = [:]
-        encoded = [:]
-        epoch &+= 1
-        // Events committed while the table was loading may be missing from it: apply them again.
-        for id in touchedDuringRefresh where pending[id] == nil { pending[id] = true }
-        if !pending.isEmpty { startDrain() }
-        let result = RefreshResult(customers: fresh.report.profiles.count, seconds: seconds(since: started),
-                                   model: model?.model.purchase.model, refitted: refit && table.orderCount > 0)
-        refreshObserver?(result)
-        if let refreshSink, let input = dashboardInput() { await refreshSink(input) }
-        return result
+        if machine.install(ticket: ticket) {
+            snapshot = fresh
+            details = [:]
+            encoded = [:]
+            epoch &+= 1
+            scopedReadings = await readScoped()
+        }
+        return RefreshResult(customers: fresh.report.profiles.count, seconds: seconds(since: started),
+                             model: model?.model.purchase.model, refitted: refit && table.orderCount > 0)
     }
 
     private func seconds(since start: ContinuousClock.Instant) -> Double {
@@ -146,55 +194,51 @@ public actor ProfileIndex {
     public func enqueue(_ customers: [String: Bool]) {
         guard !customers.isEmpty else { return }
         let now = ContinuousClock.now
-        for (id, ordersChanged) in customers {
-            pending[id] = (pending[id] ?? false) || ordersChanged
+        for id in customers.keys {
             if pendingSince[id] == nil { pendingSince[id] = now }
             invalidate(id)
         }
-        startDrain()
+        if machine.enqueue(customers) { startDrain() }
     }
 
     private func startDrain() {
-        guard !draining else { return }
-        draining = true
         Task { await self.drain() }
     }
 
     /// Applies pending updates until none is left: each round reads the orders of every customer that
-    /// needs them in one call, then recomputes those customers.
+    /// needs them in one call, then recomputes those the state machine lets through.
     private func drain() async {
-        defer { draining = false }
-        while !pending.isEmpty {
-            let batch = pending
-            let since = pendingSince
-            pending = [:]
-            pendingSince = [:]
-            guard snapshot != nil else { continue }
+        while let batch = machine.nextBatch() {
             // Customers whose orders did not change need nothing unless they are new.
-            let changed = batch.filter { $0.value || snapshot?.positions[$0.key] == nil }.map(\.key)
+            let read = batch.customers.filter { $0.value || snapshot?.positions[$0.key] == nil }.map(\.key)
             let facts: [String: [OrderFact]]
             do {
-                facts = try await store.orderFacts(ofCustomers: changed)
+                facts = try await store.orderFacts(ofCustomers: read)
             } catch {
-                // The next refresh recomputes these customers from the database.
+                machine.batchFailed(batch)
+                if let failureObserver {
+                    failureObserver(error)
+                } else {
+                    logger.error("live profile update failed; the next refresh recomputes these customers", metadata: ["error": .string("\(error)")])
+                }
                 continue
             }
-            for id in changed {
+            let apply = Set(machine.batchRead(batch))
+            for id in read where apply.contains(id) {
                 let orders = (facts[id] ?? []).map { ($0.placedAt, $0.kind, $0.amountMinor) }
                 snapshot?.update(customer: id, orders: orders, followLatest: options.asOf == nil)
                 // A read between the event's commit and this update may have cached the old profile.
                 invalidate(id)
             }
-            for id in batch.keys {
-                if refreshing { touchedDuringRefresh.insert(id) }
-                if let start = since[id], let lagObserver { lagObserver(seconds(since: start)) }
+            for id in batch.customers.keys where apply.contains(id) {
+                if let start = pendingSince.removeValue(forKey: id), let lagObserver { lagObserver(seconds(since: start)) }
             }
         }
     }
 
     /// Waits until every enqueued update is applied (tests and benchmarks).
     public func settle() async {
-        while draining || !pending.isEmpty {
+        while machine.draining || !machine.pending.isEmpty && machine.installedTicket != nil {
             try? await Task.sleep(for: .milliseconds(1))
         }
     }

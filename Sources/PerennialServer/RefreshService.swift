@@ -8,6 +8,7 @@ struct RefreshService: Service {
     /// Seconds between refreshes.
     let interval: Double
     let refit: Bool
+    let failures: BackgroundFailure
 
     func run() async throws {
         while !Task.isCancelled {
@@ -16,7 +17,7 @@ struct RefreshService: Service {
             } catch {
                 return  // shutting down
             }
-            _ = try? await index.refresh(refit: refit)
+            do { _ = try await index.refresh(refit: refit) } catch { failures.report("refresh", error) }
         }
     }
 }

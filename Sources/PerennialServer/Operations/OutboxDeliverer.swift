@@ -75,10 +75,12 @@ public actor OutboxDeliverer {
         return pass
     }
 
-    /// Delivers until cancelled: a pass, then a pause of `interval` seconds when nothing was due.
-    public func run(interval: Double = 1) async {
+    /// Delivers until cancelled: a pass, then a pause of `interval` seconds when nothing was due or the
+    /// pass failed (a store error, given to `onFailure`).
+    public func run(interval: Double = 1, onFailure: @Sendable (any Error) -> Void = { _ in }) async {
         while !Task.isCancelled {
-            let pass = (try? await deliverDue()) ?? Pass()
+            var pass = Pass()
+            do { pass = try await deliverDue() } catch { onFailure(error) }
             if pass.attempted == 0 { try? await Task.sleep(for: .seconds(interval)) }
         }
     }

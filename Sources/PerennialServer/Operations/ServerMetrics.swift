@@ -11,6 +11,9 @@ public final class ServerMetrics: @unchecked Sendable {
     private var requestCounters: [String: Counter] = [:]
     private var latencies: [String: DurationHistogram] = [:]
     private let eventCounters: [String: Counter]
+    private let failureCounters: [String: Counter]
+    /// The background tasks whose failures are counted.
+    static let backgroundTasks = ["refresh", "campaigns", "outbox", "alerts", "live_updates"]
     /// Seconds from an event's commit to its customer's profile update.
     let profileLag: ValueHistogram
     /// Seconds a whole-store refresh took.
@@ -31,6 +34,13 @@ public final class ServerMetrics: @unchecked Sendable {
                                                   labels: [("status", status)])
         }
         eventCounters = events
+        var failures: [String: Counter] = [:]
+        for task in Self.backgroundTasks {
+            failures[task] = registry.makeCounter(descriptor: .init(namespace: "perennial", subsystem: "background", metricName: "failures", unitName: "total",
+                                                                    helpText: "Failed runs of background work by task; the log has each error"),
+                                                  labels: [("task", task)])
+        }
+        failureCounters = failures
         profileLag = registry.makeValueHistogram(
             descriptor: .init(namespace: "perennial", subsystem: "profile", metricName: "update_lag", unitName: "seconds",
                               helpText: "Time from an event's commit to its customer's profile update"),
@@ -40,6 +50,11 @@ public final class ServerMetrics: @unchecked Sendable {
                               helpText: "Time a whole-store refresh (reload, refit, re-analysis) took"),
             buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120])
         customers = registry.makeGauge(descriptor: .init(namespace: "perennial", metricName: "customers", helpText: "Customers in the profile index"))
+    }
+
+    /// Counts a failed run of a background task (one of ``backgroundTasks``).
+    func backgroundFailure(_ task: String) {
+        failureCounters[task]?.increment()
     }
 
     /// Counts a request and records its latency.

@@ -44,9 +44,11 @@ public final class PostgresOrderStore: OrderStore, Sendable {
 
     /// Connects and migrates up to `version` (tests make stores of an older schema).
     static func connect(url: String, timeout: Duration, migratingThrough version: Int, logger: Logger) async throws -> PostgresOrderStore {
-        var quiet = logger
-        quiet.logLevel = .critical
-        let store = PostgresOrderStore(location: try PostgresLocation(url: url), logger: quiet)
+        // The driver's own chatter (connections opened and closed) stays below warnings; its warnings
+        // and errors (a lost connection, a refused login) reach the log.
+        var driverLogger = logger
+        driverLogger.logLevel = max(logger.logLevel, .warning)
+        let store = PostgresOrderStore(location: try PostgresLocation(url: url), logger: driverLogger)
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await store.migrate(through: version) }
