@@ -33,6 +33,9 @@ public final class PostgresCluster: @unchecked Sendable {
 
     private static let started: Result<PostgresCluster, any Error> = Result { try PostgresCluster() }
 
+    /// Whether PostgreSQL's programs are here (without starting anything).
+    public static var isInstalled: Bool { (try? binDirectory()) != nil }
+
     /// PostgreSQL's programs were not found.
     public struct NotInstalled: Error, CustomStringConvertible {
         public var description: String
@@ -79,7 +82,12 @@ public final class PostgresCluster: @unchecked Sendable {
     }
 
     private static func binDirectory() throws -> String {
-        if let configured = ProcessInfo.processInfo.environment["PERENNIAL_PG_BIN"] { return configured }
+        if let configured = ProcessInfo.processInfo.environment["PERENNIAL_PG_BIN"] {
+            guard FileManager.default.isExecutableFile(atPath: configured + "/initdb") else {
+                throw NotInstalled(description: "PERENNIAL_PG_BIN is \(configured), which holds no initdb")
+            }
+            return configured
+        }
         let base = "/usr/lib/postgresql"
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
         let installed = versions.compactMap(Int.init).sorted().last { FileManager.default.isExecutableFile(atPath: "\(base)/\($0)/bin/initdb") }

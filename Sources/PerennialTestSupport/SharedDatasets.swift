@@ -2,7 +2,8 @@ import Foundation
 
 /// Finds the public datasets of `../shared/datasets` beside the repository, when they are there.
 ///
-/// Tests that use them skip, with the reason printed, on a fresh clone without `../shared`.
+/// Tests that use them are skipped through Swift Testing (`.enabled(if: SharedDatasets.isPresent(…))`)
+/// on a fresh clone without `../shared`.
 public enum SharedDatasets {
     /// The package's root directory, found from this source file's path.
     public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
@@ -16,4 +17,7 @@ public enum SharedDatasets {
         let path = (folder as NSString).appendingPathComponent(name)
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
+
+    /// Whether a dataset file is present (for `.enabled(if:)`).
+    public static func isPresent(_ name: String) -> Bool { path(name) != nil }
 }

@@ -18,9 +18,9 @@ import Glibc
     }
 
     @Test("a NUL character or an overflowing amount refuses that event alone, naming the field; the rest of the batch is stored",
-          arguments: StoreBackend.allCases)
+          arguments: StoreBackend.testable)
     func eventsInBatch(backend: StoreBackend) async throws {
-        guard let server = try await ServerEventTests.handServer(on: backend) else { return }
+        let server = try await ServerEventTests.handServer(on: backend)
         try await ServerTests.app(server).test(.live) { client in
             let body = """
                 [{"event_id": "h-1", "type": "page_view", "customer_id": "1001", "timestamp": "2024-07-01T10:00:00Z", "url": "/a"},
@@ -95,7 +95,7 @@ import Glibc
         let start = Date()
         let text = head + partialBody
         _ = text.withCString { send(fd, $0, strlen($0), 0) }
-        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        var timeout = timeval(tv_sec: 40, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var buffer = [UInt8](repeating: 0, count: 4096)
         let count = recv(fd, &buffer, buffer.count, 0)
@@ -116,7 +116,7 @@ import Glibc
             let (response, seconds) = try await Task.detached { try Self.stall(port: port, head: head, partialBody: "[{\"event_id\": ") }.value
             #expect(response.hasPrefix("HTTP/1.1 408"), "\(response.prefix(80))")
             #expect(response.contains("request_timeout"))
-            #expect(seconds < 10)
+            #expect(seconds < 30)
         }
     }
 }

@@ -27,10 +27,10 @@ import Testing
     }
 
     @Test("migration 8 moves campaigns (order and pause kept), cursor, thresholds, alert states and the secret out of settings",
-          arguments: StoreBackend.allCases)
+          arguments: StoreBackend.testable)
     func migratesSettings(backend: StoreBackend) async throws {
         let directory = try TemporaryDirectory()
-        guard let location = try backend.newLocation(in: directory) else { return }
+        let location = try backend.newLocation(in: directory)
         let old = try await Self.version7Store(backend, location)
         try await old.setSetting("campaigns", "[\(Self.campaign("zeta")), \(Self.campaign("alpha", active: false))]")
         try await old.setSetting("campaign_cursor", "1700000000")
@@ -56,10 +56,10 @@ import Testing
         #expect(try await store.setting("currency") == "GBP")
     }
 
-    @Test("two writers applying, pausing and resuming campaigns at once lose nothing (20 rounds)", arguments: StoreBackend.allCases)
+    @Test("two writers applying, pausing and resuming campaigns at once lose nothing (20 rounds)", arguments: StoreBackend.testable)
     func concurrentCampaigns(backend: StoreBackend) async throws {
         let directory = try TemporaryDirectory()
-        guard let location = try backend.newLocation(in: directory) else { return }
+        let location = try backend.newLocation(in: directory)
         let store = try await openTestStore(location)
         // A second handle on the same database: another server node, or the CLI.
         let other = try await openTestStore(location)
@@ -81,10 +81,10 @@ import Testing
     }
 
     @Test("the cursor only moves forward; alert states are replaced as a set; a session lives until it ends or expires",
-          arguments: StoreBackend.allCases)
+          arguments: StoreBackend.testable)
     func cursorStatesSessions(backend: StoreBackend) async throws {
         let directory = try TemporaryDirectory()
-        guard let location = try backend.newLocation(in: directory) else { return }
+        let location = try backend.newLocation(in: directory)
         let store = try await openTestStore(location)
         #expect(try await store.campaignCursor() == nil)
         try await store.advanceCampaignCursor(to: 200)
@@ -111,10 +111,10 @@ import Testing
         #expect(try await store.rows("SELECT COUNT(*) AS n FROM dashboard_sessions").first?.decode("n", as: Int.self) == 0)
     }
 
-    @Test("campaigns applied by the CLI in another process beside this process's applies are all kept", arguments: StoreBackend.allCases)
+    @Test("campaigns applied by the CLI in another process beside this process's applies are all kept", arguments: StoreBackend.testable)
     func cliBesideAPI(backend: StoreBackend) async throws {
         let directory = try TemporaryDirectory()
-        guard let location = try backend.newLocation(in: directory) else { return }
+        let location = try backend.newLocation(in: directory)
         let store = try await openTestStore(location)
         var files: [String] = []
         for i in 0..<5 { files.append(try directory.write("cli-\(i).json", Self.campaign("cli\(i)"))) }

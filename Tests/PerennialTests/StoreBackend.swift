@@ -4,22 +4,27 @@ import PerennialTestSupport
 import Testing
 
 /// The databases a store test runs against: the SQLite file and a real PostgreSQL server (a
-/// throwaway cluster, one database per test). PostgreSQL is skipped, with a note, only where it is
-/// not installed and `PERENNIAL_REQUIRE_POSTGRES` is not set.
+/// throwaway cluster, one database per test). Where PostgreSQL is not installed, its test cases are
+/// skipped through Swift Testing (cancelled, with the reason), unless `PERENNIAL_REQUIRE_POSTGRES` is
+/// set, which makes them fail instead.
 enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case sqlite, postgres
 
     var testDescription: String { rawValue == "sqlite" ? "SQLite" : "PostgreSQL" }
 
-    /// A new empty store's location (a file in `directory`, or a new database's URL), or `nil` when
-    /// PostgreSQL is not available here.
-    func newLocation(in directory: TemporaryDirectory, name: String = "store.db") throws -> String? {
+    /// The backends store tests run on here: SQLite always, PostgreSQL where it is installed (or
+    /// required, so that its absence fails). When it is left out, ``PostgresAvailabilityTests`` is
+    /// reported as skipped with the reason.
+    static var testable: [StoreBackend] { PostgresCluster.isInstalled || PostgresCluster.required ? allCases : [.sqlite] }
+
+    /// A new empty store's location (a file in `directory`, or a new database's URL); skips the test
+    /// case when PostgreSQL is not available here.
+    func newLocation(in directory: TemporaryDirectory, name: String = "store.db") throws -> String {
         switch self {
         case .sqlite: return directory.path(name)
         case .postgres:
             guard let cluster = try PostgresCluster.shared() else {
-                print("skipped on PostgreSQL: it is not installed here (set PERENNIAL_REQUIRE_POSTGRES=1 to fail instead)")
-                return nil
+                try Test.cancel("PostgreSQL is not installed here (Debian's postgresql package); set PERENNIAL_REQUIRE_POSTGRES=1 to fail instead")
             }
             return try cluster.createDatabase()
         }
@@ -42,4 +47,17 @@ func openTestStore(_ location: String, durable: Bool = false) async throws -> an
 func setCampaignCursor(_ store: any PerennialStore, _ instant: Int64) async throws {
     let database = try #require(store as? any SQLDatabase)
     try await database.write("INSERT INTO campaign_cursor (id, through) VALUES (1, \(instant)) ON CONFLICT (id) DO UPDATE SET through = excluded.through")
+}
+
+/// Reports, as a skipped test with its reason, that the store tests ran on SQLite only because
+/// PostgreSQL is not installed here; where it is, checks that the throwaway cluster answers.
+@Suite struct PostgresAvailabilityTests {
+    @Test("PostgreSQL is installed, so every store test also runs on a throwaway PostgreSQL cluster",
+          .enabled(if: PostgresCluster.isInstalled || PostgresCluster.required,
+                   "PostgreSQL is not installed here (Debian's postgresql package): the store tests ran on SQLite only"))
+    func installed() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try await openTestStore(try StoreBackend.postgres.newLocation(in: directory))
+        #expect(try await store.schemaVersion() == Migration.newest)
+    }
 }
