@@ -66,7 +66,7 @@ public struct CalibrationSummary: Sendable {
             var repeatDays = 0
             func closeDay() {
                 if currentDay != Int.min && currentDay != first && currentDay <= endDay {
-                    repeatSpend += currentAmount
+                    repeatSpend = repeatSpend.clampedAdding(currentAmount)
                     repeatDays += 1
                 }
             }
@@ -84,7 +84,7 @@ public struct CalibrationSummary: Sendable {
                         holdoutDayOffsets.append(day - endDay)
                     }
                 }
-                currentAmount += amount
+                currentAmount = currentAmount.clampedAdding(amount)
             }
             closeDay()
             customers.append(Int32(customer))

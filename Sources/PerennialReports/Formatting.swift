@@ -45,6 +45,8 @@ public enum Formatting {
     public static func decimal(_ value: Double, places: Int = 1) -> String {
         var scale = 1.0
         for _ in 0..<places { scale *= 10 }
+        // Past about 9.2 × 10^18 the scaled value has no Int; such figures come only from absurd data.
+        guard value.isFinite, abs(value * scale) < 9.2e18 else { return value.isNaN ? "–" : (value < 0 ? "-∞" : "∞") }
         let scaled = Int((value * scale).rounded())
         let whole = scaled / Int(scale), fraction = abs(scaled % Int(scale))
         let text = String(fraction)

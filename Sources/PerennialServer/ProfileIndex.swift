@@ -216,6 +216,7 @@ public actor ProfileIndex {
                 facts = try await store.orderFacts(ofCustomers: read)
             } catch {
                 machine.batchFailed(batch)
+                for id in batch.customers.keys { pendingSince[id] = nil }
                 if let failureObserver {
                     failureObserver(error)
                 } else {

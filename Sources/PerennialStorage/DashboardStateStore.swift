@@ -13,7 +13,7 @@ public protocol DashboardStateStore: Sendable {
     /// The store's session secret: the stored one, or `candidate` when none is stored yet (two nodes
     /// starting together agree on the first one stored).
     func sessionSecret(proposing candidate: String, at instant: Int64) async throws -> String
-    /// Records a sign-in session by the hash of its token.
+    /// Records a sign-in session by the hash of its token (and clears sessions that have expired).
     func saveSession(tokenHash: String, keyID: String, createdAt: Int64, expiresAt: Int64) async throws
     /// The key a session signed in with, when the session exists and has not expired at `now`.
     func sessionKey(tokenHash: String, now: Int64) async throws -> String?
@@ -67,9 +67,10 @@ extension SQLDatabase {
     }
 
     public func saveSession(tokenHash: String, keyID: String, createdAt: Int64, expiresAt: Int64) async throws {
-        try await write("""
-            INSERT INTO dashboard_sessions (token_hash, key_id, created_at, expires_at) VALUES (\(tokenHash), \(keyID), \(createdAt), \(expiresAt))
-            """)
+        try await transaction([
+            "DELETE FROM dashboard_sessions WHERE expires_at <= \(createdAt)",
+            "INSERT INTO dashboard_sessions (token_hash, key_id, created_at, expires_at) VALUES (\(tokenHash), \(keyID), \(createdAt), \(expiresAt))",
+        ])
     }
 
     public func sessionKey(tokenHash: String, now: Int64) async throws -> String? {

@@ -24,7 +24,7 @@ import Testing
         try await store.setSetting("currency", "GBP")
         let start = utc(2024, 6, 1)
         let batches = 60, size = 50
-        let cli = Task.detached { () -> [CommandLineTests.Run] in
+        async let cli = offPool { () -> [CommandLineTests.Run] in
             var runs: [CommandLineTests.Run] = []
             for i in 0..<4 {
                 runs.append(try CommandLineTests.run(["keys", "create", "--role", "analyst", "--label", "cli-\(i)", "--db", location, "--json"], in: directory.url))
@@ -42,7 +42,7 @@ import Testing
             }
             if batch % 10 == 0 { try await store.setSetting("probe", "\(batch)") }
         }
-        let runs = try await cli.value
+        let runs = try await cli
         for run in runs { #expect(run.status == 0, "\(run.stderr)") }
         // Every batch after the other process's writes still commits (a read snapshot left open used to
         // fail them all with SQLITE_BUSY until a restart).

@@ -34,8 +34,11 @@ import Testing
                 try await client.execute(uri: path, method: .get, headers: ServerEventTests.headers(server.keys[.ingest])) { response in
                     #expect(response.status == .forbidden, "\(path) with an ingest key")
                 }
-                try await client.execute(uri: path, method: .get, headers: ServerEventTests.headers("prn_00000000_" + String(repeating: "x", count: 32))) { response in
-                    #expect(response.status == .unauthorized, "\(path) with a made-up key")
+                // (A few, not one per path: ten unknown keys from one address within a minute get 429.)
+                if ["/", "/rfm", "/customers/1001"].contains(path) {
+                    try await client.execute(uri: path, method: .get, headers: ServerEventTests.headers("prn_00000000_" + String(repeating: "x", count: 32))) { response in
+                        #expect(response.status == .unauthorized, "\(path) with a made-up key")
+                    }
                 }
                 for role in [Role.analyst, .admin] {
                     try await client.execute(uri: path, method: .get, headers: ServerEventTests.headers(server.keys[role])) { response in

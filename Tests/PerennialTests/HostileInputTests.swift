@@ -113,7 +113,7 @@ import Glibc
         try await app.test(.live) { client in
             let port = try #require(client.port)
             let head = "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(key)\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
-            let (response, seconds) = try await Task.detached { try Self.stall(port: port, head: head, partialBody: "[{\"event_id\": ") }.value
+            let (response, seconds) = try await offPool { try Self.stall(port: port, head: head, partialBody: "[{\"event_id\": ") }
             #expect(response.hasPrefix("HTTP/1.1 408"), "\(response.prefix(80))")
             #expect(response.contains("request_timeout"))
             #expect(seconds < 30)

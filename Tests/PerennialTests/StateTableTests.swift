@@ -118,13 +118,14 @@ import Testing
         let store = try await openTestStore(location)
         var files: [String] = []
         for i in 0..<5 { files.append(try directory.write("cli-\(i).json", Self.campaign("cli\(i)"))) }
-        let cli = Task.detached { () -> [CommandLineTests.Run] in
-            try files.map { try CommandLineTests.run(["campaigns", "apply", $0, "--db", location], in: directory.url) }
+        let inputs = files
+        async let cli = offPool { () -> [CommandLineTests.Run] in
+            try inputs.map { try CommandLineTests.run(["campaigns", "apply", $0, "--db", location], in: directory.url) }
         }
         for i in 0..<20 {
             _ = try await CampaignRegistry.apply([.init(data: Data(Self.campaign("api\(i)").utf8))], to: store)
         }
-        for run in try await cli.value { #expect(run.status == 0, "\(run.stderr)") }
+        for run in try await cli { #expect(run.status == 0, "\(run.stderr)") }
         let ids = Set(try await CampaignRegistry.campaigns(in: store).map(\.id))
         #expect(ids == Set((0..<5).map { "cli\($0)" } + (0..<20).map { "api\($0)" }))
     }

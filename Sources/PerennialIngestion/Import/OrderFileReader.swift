@@ -12,7 +12,7 @@ public final class OrderFileReader {
     public let options: ImportOptions
     private let records: RecordReader
     private let decoder: any LineDecoder
-    private var pendingFirstRecord: Bool
+    @exclusivity(unchecked) private var pendingFirstRecord: Bool
 
     /// Opens a file and reads its header.
     /// - Throws: ``IngestionError`` when the file cannot be read or lacks required columns.
@@ -48,10 +48,11 @@ public final class OrderFileReader {
     }
 
     /// What the read has done so far; final once ``nextBatch(into:limit:progress:)`` returns `false`.
-    public private(set) var summary = ImportSummary()
-    private var quarantine: Quarantine?
-    private var requiredCurrency: Currency?
-    private var finished = false
+    // Updated on every row by the one thread reading: no dynamic exclusivity checks.
+    @exclusivity(unchecked) public private(set) var summary = ImportSummary()
+    @exclusivity(unchecked) private var quarantine: Quarantine?
+    @exclusivity(unchecked) private var requiredCurrency: Currency?
+    @exclusivity(unchecked) private var finished = false
 
     /// Reads every row, calling `accept` with each valid line, and returns the summary.
     /// - Parameters:

@@ -29,23 +29,25 @@ public final class RecordReader {
     /// The dialect.
     public let dialect: Dialect
     /// The 1-based line number at which the current record starts.
-    public private(set) var lineNumber = 0
+    @exclusivity(unchecked) public private(set) var lineNumber = 0
     /// Records returned so far.
-    public private(set) var recordCount = 0
+    @exclusivity(unchecked) public private(set) var recordCount = 0
     /// Set when the current record ended inside an unterminated quoted field.
-    public private(set) var unterminatedQuote = false
+    @exclusivity(unchecked) public private(set) var unterminatedQuote = false
 
-    private var buffer: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    private var start = 0          // first unconsumed byte
-    private var end = 0            // one past the last valid byte
-    private var eof = false
-    private var nextLine = 1
-    private var recordStart = 0
-    private var recordEnd = 0
-    private var fields = FieldSpans()
-    private var scratch: UnsafeMutablePointer<UInt8>
-    private var scratchCapacity = 256
+    // The reader is used by one thread at a time and never re-entered, so its hot state skips Swift's
+    // dynamic exclusivity checks (each costs a call per byte or field; measured in BENCHMARKS.md).
+    @exclusivity(unchecked) private var buffer: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) private var start = 0          // first unconsumed byte
+    @exclusivity(unchecked) private var end = 0            // one past the last valid byte
+    @exclusivity(unchecked) private var eof = false
+    @exclusivity(unchecked) private var nextLine = 1
+    @exclusivity(unchecked) private var recordStart = 0
+    @exclusivity(unchecked) private var recordEnd = 0
+    @exclusivity(unchecked) private var fields = FieldSpans()
+    @exclusivity(unchecked) private var scratch: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var scratchCapacity = 256
 
     /// Reads from a source.
     /// - Throws: ``IngestionError/binaryFile(path:)`` when the first chunk holds NUL bytes.
@@ -158,9 +160,16 @@ public final class RecordReader {
     // MARK: - Parsing
 
     /// Parses one delimited record starting at `start`; `false` when the buffer ends first.
+    ///
+    /// The hot loop reads only locals: the buffer, its end and the end-of-file flag are copied in, and
+    /// the field spans are built in a local copy written back on return, so no byte pays for a class
+    /// property's dynamic exclusivity check.
     private func parseDelimited(_ delimiter: UInt8) -> Bool {
+        var fields = self.fields
+        defer { self.fields = fields }
         fields.removeAll()
         unterminatedQuote = false
+        let buffer = self.buffer, end = self.end, eof = self.eof
         var i = start
         var lines = 0
         let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
@@ -209,10 +218,14 @@ public final class RecordReader {
         }
     }
 
-    /// Parses one whitespace-separated record; `false` when the buffer ends first.
+    /// Parses one whitespace-separated record; `false` when the buffer ends first (locals only in the
+    /// loop, as in ``parseDelimited(_:)``).
     private func parseWhitespace() -> Bool {
+        var fields = self.fields
+        defer { self.fields = fields }
         fields.removeAll()
         unterminatedQuote = false
+        let buffer = self.buffer, end = self.end, eof = self.eof
         var i = start
         let newline = UInt8(ascii: "\n")
         while i < end && buffer[i] != newline {

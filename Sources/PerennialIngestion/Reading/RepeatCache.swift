@@ -8,8 +8,9 @@ import Darwin
 /// repeat their order id, customer and timestamp, so most rows skip the parse and the string copy.
 final class RepeatCache<Value> {
     private let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 64)
-    private var count = -1
-    private var value: Value?
+    // Used by one reader's thread only: no dynamic exclusivity checks on the per-field path.
+    @exclusivity(unchecked) private var count = -1
+    @exclusivity(unchecked) private var value: Value?
 
     deinit { bytes.deallocate() }
 

@@ -2,8 +2,10 @@ import Foundation
 
 /// Slows down guessing: a client (an IP address) that fails to authenticate ``limit`` times within
 /// ``window`` is refused (429 with `Retry-After`) until the oldest of those failures leaves the window.
-/// Successful attempts cost nothing. Memory stays bounded: at most ``maximumClients`` clients are
-/// tracked; past that, clients with no failure in the window are forgotten first.
+/// An attempt is counted before the key is checked (``begin(_:)``) and refunded when it succeeds
+/// (``succeeded(_:)``), so concurrent guesses cannot all slip past the check. Memory stays bounded: at
+/// most ``maximumClients`` clients are tracked; past that, those whose last failure is oldest are
+/// forgotten first.
 public actor FailureLimiter {
     /// Failures allowed per client within the window.
     public let limit: Int
@@ -31,6 +33,21 @@ public actor FailureLimiter {
         return max(1, Int((oldest + window - now).rounded(.up)))
     }
 
+    /// Starts an attempt by `client`: `nil` when it may go on (and it is counted as a failure until
+    /// ``succeeded(_:)`` refunds it), else the seconds it must wait.
+    public func begin(_ client: String) -> Int? {
+        if let wait = retryAfter(client) { return wait }
+        recordFailure(client)
+        return nil
+    }
+
+    /// Refunds the attempt ``begin(_:)`` counted: the key was right.
+    public func succeeded(_ client: String) {
+        guard var recent = failures[client], !recent.isEmpty else { return }
+        recent.removeLast()
+        failures[client] = recent.isEmpty ? nil : recent
+    }
+
     /// Records a failed attempt by `client`.
     public func recordFailure(_ client: String) {
         let now = clock()
@@ -39,7 +56,11 @@ public actor FailureLimiter {
         failures[client] = Array(recent.suffix(limit))
         if failures.count > maximumClients {
             failures = failures.filter { $0.value.last.map { $0 > now - window } ?? false }
-            if failures.count > maximumClients { failures = [client: failures[client] ?? []] }
+            if failures.count > maximumClients {
+                // Still full of recent failures: forget those whose last failure is oldest.
+                let keep = failures.sorted { ($0.value.last ?? 0) > ($1.value.last ?? 0) }.prefix(maximumClients)
+                failures = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+            }
         }
     }
 

@@ -14,11 +14,11 @@ struct RoleMiddleware<Context: RequestContext>: RouterMiddleware {
                            message: "send an API key as Authorization: Bearer <key>; create one with perennial keys create --role \(allowed.contains(.analyst) ? "analyst" : allowed.contains(.ingest) ? "ingest" : "admin")")
         }
         let client = context.clientAddress
-        if let wait = await limiter.retryAfter(client) { throw APIError.tooManyAttempts(retryAfter: wait) }
+        if let wait = await limiter.begin(client) { throw APIError.tooManyAttempts(retryAfter: wait) }
         guard let (role, _) = try await authenticator.authenticate(String(header.dropFirst(7))) else {
-            await limiter.recordFailure(client)
             throw APIError(.unauthorized, code: "unauthorized", message: "the API key is unknown or revoked; create one with perennial keys create")
         }
+        await limiter.succeeded(client)
         guard allowed.contains(role) else {
             let roles = Role.allCases.filter { allowed.contains($0) }.map(\.rawValue).joined(separator: " or ")
             throw APIError(.forbidden, code: "forbidden", message: "a key with the role \(role.rawValue) may not do this; it needs \(roles)")

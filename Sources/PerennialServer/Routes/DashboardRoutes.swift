@@ -46,10 +46,12 @@ struct DashboardRoutes {
 
     func register(on router: Router<PerennialRequestContext>) {
         for (path, page) in Self.pages {
-            router.get(RouterPath(path)) { request, _ in try await self.page(page, request: request) }
+            router.get(RouterPath(path)) { request, context in try await self.page(page, request: request, context: context) }
         }
-        router.get("/customers/:id") { request, context in try await self.customer(request: request, id: try context.parameters.require("id")) }
-        router.get("/segments/export.csv") { request, _ in try await self.csv(request: request) }
+        router.get("/customers/:id") { request, context in
+            try await self.customer(request: request, context: context, id: try context.parameters.require("id"))
+        }
+        router.get("/segments/export.csv") { request, context in try await self.csv(request: request, context: context) }
         router.get("/signin") { request, _ in self.signInPage(request: request, error: nil, status: .ok) }
         router.post("/signin") { request, context in try await self.signIn(request: request, context: context) }
         router.post("/signout") { request, _ in try await self.signOut(request: request) }
@@ -57,9 +59,9 @@ struct DashboardRoutes {
 
     // MARK: Pages
 
-    private func page(_ page: DashboardPage, request: Request) async throws -> Response {
+    private func page(_ page: DashboardPage, request: Request, context: PerennialRequestContext) async throws -> Response {
         let language = language(of: request)
-        let viewer = try await viewer(request, language: language)
+        let viewer = try await viewer(request, context: context, language: language)
         guard case let .allowed(signOut) = viewer else { return viewer.refusal }
         guard let input = await index.dashboardInput() else { return notReady(request, language: language) }
         let query = queryDictionary(request)
@@ -75,9 +77,9 @@ struct DashboardRoutes {
         return htmlResponse(html, request: request, language: language)
     }
 
-    private func customer(request: Request, id: String) async throws -> Response {
+    private func customer(request: Request, context: PerennialRequestContext, id: String) async throws -> Response {
         let language = language(of: request)
-        let viewer = try await viewer(request, language: language)
+        let viewer = try await viewer(request, context: context, language: language)
         guard case let .allowed(signOut) = viewer else { return viewer.refusal }
         guard let input = await index.dashboardInput() else { return notReady(request, language: language) }
         guard let (position, boundaries) = await index.dashboardPosition(of: id) else {
@@ -113,9 +115,9 @@ struct DashboardRoutes {
                              detail: detail)
     }
 
-    private func csv(request: Request) async throws -> Response {
+    private func csv(request: Request, context: PerennialRequestContext) async throws -> Response {
         let language = language(of: request)
-        let viewer = try await viewer(request, language: language)
+        let viewer = try await viewer(request, context: context, language: language)
         guard case .allowed = viewer else { return viewer.refusal }
         guard let input = await index.dashboardInput() else { throw APIError.notReady }
         let filter = CustomerFilter(query: queryDictionary(request))
@@ -136,13 +138,16 @@ struct DashboardRoutes {
 
     /// Whether the request may see pages: a valid analyst or admin key as `Authorization: Bearer`
     /// (scripts; a bad key throws 401, an ingest key 403) or a live session cookie.
-    private func viewer(_ request: Request, language: Language) async throws -> Viewer {
+    private func viewer(_ request: Request, context: PerennialRequestContext, language: Language) async throws -> Viewer {
         guard requireKeys else { return .allowed(signOut: nil) }
         let now = Int64(Date().timeIntervalSince1970)
         if let header = request.headers[.authorization] {
+            let client = context.clientAddress
+            if let wait = await limiter.begin(client) { throw APIError.tooManyAttempts(retryAfter: wait) }
             guard header.hasPrefix("Bearer "), let (role, _) = try await authenticator.authenticate(String(header.dropFirst(7))) else {
                 throw APIError(.unauthorized, code: "unauthorized", message: "the API key is unknown or revoked; create one with perennial keys create --role analyst")
             }
+            await limiter.succeeded(client)
             guard role != .ingest else {
                 throw APIError(.forbidden, code: "forbidden", message: "a key with the role ingest may not read the dashboard; it needs analyst or admin")
             }
@@ -188,19 +193,21 @@ struct DashboardRoutes {
         let language = language(of: request)
         let l = Localizer(language)
         let client = context.clientAddress
-        if let wait = await limiter.retryAfter(client) {
+        if let wait = await limiter.begin(client) {
             return signInPage(request: request, error: l.format("signin.too_many", "\(wait)"), status: .tooManyRequests, retryAfter: wait)
         }
         let body = try await RequestBody.collect(request, upTo: 16 * 1024)
         let form = (try? URLEncodedFormDecoder().decode(SignInForm.self, from: String(buffer: body))) ?? SignInForm()
         guard sessions.isValid(formToken: form.csrf, purpose: "signin", boundTo: request.cookies[DashboardSessions.formCookieName]?.value) else {
+            // A forged form proves nothing about keys: it does not count against the address.
+            await limiter.succeeded(client)
             return signInPage(request: request, error: l["signin.expired"], status: .forbidden, next: form.next)
         }
         let key = (form.key ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard let (role, id) = try await authenticator.authenticate(key) else {
-            await limiter.recordFailure(client)
             return signInPage(request: request, error: l["signin.invalid"], status: .unauthorized, next: form.next)
         }
+        await limiter.succeeded(client)
         guard role != .ingest else { return signInPage(request: request, error: l["signin.wrong_role"], status: .forbidden, next: form.next) }
         var response = Response(status: .seeOther, headers: [.location: Self.safeNext(form.next)])
         let token = try await sessions.start(keyID: id, now: Int64(Date().timeIntervalSince1970))
@@ -219,12 +226,13 @@ struct DashboardRoutes {
         let token = request.cookies[DashboardSessions.cookieName]?.value
         let body = try await RequestBody.collect(request, upTo: 16 * 1024)
         let form = (try? URLEncodedFormDecoder().decode(SignOutForm.self, from: String(buffer: body))) ?? SignOutForm()
-        if let token {
-            guard sessions.isValid(formToken: form.csrf, purpose: "signout", boundTo: token) else {
-                throw APIError(.forbidden, code: "forbidden", message: "the sign-out form did not come from this site; use the dashboard's Sign out button")
-            }
-            try await sessions.end(token, now: Int64(Date().timeIntervalSince1970))
+        // Without the session cookie (a cross-site post does not carry it) there is nothing to end, and
+        // the cookie is left alone.
+        guard let token else { return Response(status: .seeOther, headers: [.location: "/signin"]) }
+        guard sessions.isValid(formToken: form.csrf, purpose: "signout", boundTo: token) else {
+            throw APIError(.forbidden, code: "forbidden", message: "the sign-out form did not come from this site; use the dashboard's Sign out button")
         }
+        try await sessions.end(token, now: Int64(Date().timeIntervalSince1970))
         var response = Response(status: .seeOther, headers: [.location: "/signin"])
         response.setCookie(Cookie(name: DashboardSessions.cookieName, value: "", maxAge: 0, path: "/", secure: Self.isSecure(request),
                                   httpOnly: true, sameSite: .lax))

@@ -74,7 +74,7 @@ final class PostgresImportSession: OrderImportSession {
         let (inserted, newOrders, newCustomers, newProducts) = try await store.transaction(doing: "import into") { connection in
             let inserted = try await PostgresOrderStore.insertLines(lines, ignoreStored: true, on: connection, logger: logger)
             var amounts: [String: Int64] = [:]
-            for line in inserted { amounts[line.orderID, default: 0] += line.amountMinor }
+            for line in inserted { amounts[line.orderID] = (amounts[line.orderID] ?? 0).clampedAdding(line.amountMinor) }
             let newOrders = try await Self.upsertOrders(headers, amounts: amounts, importID: importID, on: connection, logger: logger)
             let newCustomers = try await Self.count(connection.query("""
                 INSERT INTO customers (customer_id, country, first_seen_at)

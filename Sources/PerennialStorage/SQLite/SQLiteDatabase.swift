@@ -22,8 +22,15 @@ final class SQLiteDatabase: @unchecked Sendable {
             sqlite_nio_sqlite3_close(handle)
             throw StorageError(code: status, message: "cannot open the database '\(path)': \(message). Check the path (--db or PERENNIAL_DATABASE) and its permissions.")
         }
-        sqlite_nio_sqlite3_busy_timeout(handle, 5_000)
+        sqlite_nio_sqlite3_busy_timeout(handle, Self.busyMilliseconds)
     }
+
+    /// How long one statement waits for another connection's lock before SQLite gives up (the writer
+    /// retries `BEGIN IMMEDIATE` beyond it).
+    static let busyMilliseconds: Int32 = 5_000
+
+    /// Whether no transaction is open on the connection.
+    var isAutocommit: Bool { sqlite_nio_sqlite3_get_autocommit(handle) != 0 }
 
     deinit { sqlite_nio_sqlite3_close_v2(handle) }
 
@@ -49,13 +56,7 @@ final class SQLiteDatabase: @unchecked Sendable {
     /// Runs a ``SQLQuery`` (its `$N` placeholders bound by name) and returns its rows; the statement is
     /// prepared once per connection and reset after use, so it never holds a read snapshot open.
     func rows(_ query: SQLQuery) throws -> [SQLRow] {
-        let statement: SQLiteStatement
-        if let cached = cache[query.sql] {
-            statement = cached
-        } else {
-            statement = try prepare(query.sql)
-            cache[query.sql] = statement
-        }
+        let statement = try cached(query.sql)
         defer { statement.reset() }
         for (i, value) in query.binds.enumerated() { try statement.bind(named: "$\(i + 1)", value) }
         var rows: [SQLRow] = []
@@ -66,6 +67,14 @@ final class SQLiteDatabase: @unchecked Sendable {
             rows.append(SQLRow(columns: names, values: statement.values))
         }
         return rows
+    }
+
+    /// The statement of a text, prepared on first use and kept with the connection; reset it after use.
+    func cached(_ sql: String) throws -> SQLiteStatement {
+        if let statement = cache[sql] { return statement }
+        let statement = try prepare(sql)
+        cache[sql] = statement
+        return statement
     }
 
     /// The rowid of the last row inserted on this connection.

@@ -14,10 +14,15 @@ extension SQLiteOrderStore: APIKeyStore {
     }
 
     /// A key by id.
+    ///
+    /// On a read connection of its own, so a revocation committed a moment ago is seen even while a long
+    /// scan holds the shared reader's snapshot.
     public func key(id: String) async throws -> StoredAPIKey? {
-        let statement = try reader.prepare("SELECT key_id, role, label, key_hash, created_at, revoked_at FROM api_keys WHERE key_id = ?")
-        statement.bind(1, id)
-        return try statement.step() ? Self.key(statement) : nil
+        try await readers.read { reader in
+            let statement = try reader.prepare("SELECT key_id, role, label, key_hash, created_at, revoked_at FROM api_keys WHERE key_id = ?")
+            statement.bind(1, id)
+            return try statement.step() ? Self.key(statement) : nil
+        }
     }
 
     /// Every key, oldest first.

@@ -22,11 +22,6 @@ public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
     let readers: SQLiteReaders
     /// The file's path.
     let path: String
-    /// Guards ``factsStatement``.
-    private let factsLock = NSLock()
-    /// The live updates' query, prepared once (it runs after every batch).
-    private var factsStatement: SQLiteStatement?
-
     /// Opens (creating if needed) and migrates a database file.
     ///
     /// - Parameter durable: commit with `synchronous = FULL`, so a committed transaction survives a
@@ -46,18 +41,6 @@ public final class SQLiteOrderStore: OrderStore, @unchecked Sendable {
         readers = SQLiteReaders(path: path)
         try reader.execute("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA query_only = ON;")
         try migrate(through: version)
-    }
-
-    /// Runs `body` with the prepared statement of ``EventStore/orderFacts(ofCustomers:)``.
-    func withFactsStatement<T>(_ body: (SQLiteStatement) throws -> T) throws -> T {
-        factsLock.lock()
-        defer { factsLock.unlock() }
-        if factsStatement == nil {
-            // `= +?`: with a plain `= ?` beside the ORDER BY, SQLite's planner looks at the bound value and
-            // re-prepares the statement on every bind (measured: one re-prepare per customer).
-            factsStatement = try reader.prepare("SELECT placed_at, kind, amount_minor FROM orders WHERE customer_id = +? ORDER BY placed_at, order_id")
-        }
-        return try body(factsStatement!)
     }
 
     /// The schema version the file is at.

@@ -16,9 +16,9 @@ import VaporCSQLite
 ///
 /// A commit blocks on `fsync`, which must not hold a thread of Swift's cooperative pool: the thread is
 /// a `DispatchQueue`'s. Another process writing the same file (a CLI beside the server) is waited for:
-/// `BEGIN IMMEDIATE` retries while the file is locked, up to ``busyLimit``. After commits the
-/// write-ahead log is checkpointed and truncated once it passes ``walLimitPages``, so it stays bounded
-/// under a steady ingest.
+/// `BEGIN IMMEDIATE` retries while the file is locked, up to ``busyLimit``. Every ``checkpointEvery``
+/// commits the writer checks the write-ahead log and, once it passes ``walLimitPages``, checkpoints and
+/// truncates it (without waiting on readers), so it stays bounded under a steady ingest.
 final class SQLiteWriter: @unchecked Sendable {
     private struct Waiting {
         var events: [CustomerEvent]
@@ -31,6 +31,8 @@ final class SQLiteWriter: @unchecked Sendable {
     /// The log size, in pages, past which the writer checkpoints and truncates it (16,384 pages of 4 KiB:
     /// 64 MiB).
     static let walLimitPages: Int32 = 16_384
+    /// Commits between checks of the log's size (SQLite's own automatic checkpoint runs meanwhile).
+    static let checkpointEvery = 64
 
     private let database: SQLiteDatabase
     /// Created by the first group, used only on the writer's thread.
@@ -38,6 +40,8 @@ final class SQLiteWriter: @unchecked Sendable {
     private let lock = NSLock()
     private var waiting: [Waiting] = []
     private var running = false
+    /// Commits since the log's size was last checked (writer's thread only).
+    private var commitsSinceCheck = 0
     private let queue = DispatchQueue(label: "perennial.sqlite.writer")
 
     init(database: SQLiteDatabase) {
@@ -76,7 +80,11 @@ final class SQLiteWriter: @unchecked Sendable {
         do {
             let value = try body()
             try database.execute("COMMIT")
-            checkpointIfLarge()
+            commitsSinceCheck += 1
+            if commitsSinceCheck >= Self.checkpointEvery {
+                commitsSinceCheck = 0
+                checkpointIfLarge()
+            }
             return value
         } catch {
             try? database.execute("ROLLBACK")
@@ -104,20 +112,24 @@ final class SQLiteWriter: @unchecked Sendable {
         var logPages: Int32 = 0, checkpointed: Int32 = 0
         let status = sqlite_nio_sqlite3_wal_checkpoint_v2(database.handle, nil, SQLITE_CHECKPOINT_PASSIVE, &logPages, &checkpointed)
         guard status == SQLITE_OK, logPages > Self.walLimitPages, checkpointed == logPages else { return }
+        // Truncating waits for readers through the busy handler: never on the writer's thread.
+        sqlite_nio_sqlite3_busy_timeout(database.handle, 0)
         _ = sqlite_nio_sqlite3_wal_checkpoint_v2(database.handle, nil, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+        sqlite_nio_sqlite3_busy_timeout(database.handle, SQLiteDatabase.busyMilliseconds)
     }
 
+    /// Commits the waiting batches as one group, then queues itself again behind whatever ``perform(_:)``
+    /// work arrived meanwhile, so a steady stream of batches never starves other writes.
     private func drain() {
-        while true {
-            let group: [Waiting] = lock.withLock {
-                let taken = waiting
-                waiting = []
-                if taken.isEmpty { running = false }
-                return taken
-            }
-            if group.isEmpty { return }
-            commit(group)
+        let group: [Waiting] = lock.withLock {
+            let taken = waiting
+            waiting = []
+            if taken.isEmpty { running = false }
+            return taken
         }
+        if group.isEmpty { return }
+        commit(group)
+        queue.async { self.drain() }
     }
 
     private func commit(_ group: [Waiting]) {
@@ -133,6 +145,9 @@ final class SQLiteWriter: @unchecked Sendable {
                         try database.execute("RELEASE batch")
                         results.append(.success(report))
                     } catch {
+                        // Some errors (a full disk, an I/O error) end the whole transaction: then no later
+                        // batch may run outside it, and the group fails together.
+                        guard !database.isAutocommit else { throw error }
                         try? database.execute("ROLLBACK TO batch; RELEASE batch")
                         results.append(.failure(error))
                     }

@@ -54,7 +54,8 @@ struct Serve: AsyncParsableCommand {
     /// Seconds in a span such as `30s`, `10m`, `1h` or `0`.
     static func seconds(_ text: String) -> Double? {
         if text == "0" { return 0 }
-        guard let unit = text.last, let value = Double(text.dropLast()), value >= 0 else { return nil }
+        // At most a week: a span past it is a typo, and huge values would not fit the server's timers.
+        guard let unit = text.last, let value = Double(text.dropLast()), value >= 0, value.isFinite, value <= 604_800 else { return nil }
         switch unit {
         case "s": return value
         case "m": return value * 60
