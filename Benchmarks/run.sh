@@ -21,7 +21,7 @@ case "${1:-}" in
   *) echo "usage: bash Benchmarks/run.sh [--quick]" >&2; exit 2 ;;
 esac
 R=$((QUICK ? 3 : 7))
-OR=../shared/datasets/online_retail.csv.gz
+OR=${PERENNIAL_DATASETS:-../shared/datasets}/online_retail.csv.gz
 SCALE_LINES=${SCALE_LINES:-10000000}
 DATA=Benchmarks/data
 PEER=(python3 Benchmarks/peer_duckdb.py)
