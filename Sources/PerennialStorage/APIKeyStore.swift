@@ -34,3 +34,35 @@ public struct StoredAPIKey: Sendable, Hashable, Codable {
         self.revokedAt = revokedAt
     }
 }
+
+/// The key store, written once for both databases (table `api_keys`).
+extension SQLDatabase {
+    public func saveKey(_ key: StoredAPIKey) async throws {
+        try await write("""
+            INSERT INTO api_keys (key_id, role, label, key_hash, created_at, revoked_at)
+            VALUES (\(key.id), \(key.role), \(key.label), \(key.hash), \(key.createdAt), \(key.revokedAt))
+            """)
+    }
+
+    public func key(id: String) async throws -> StoredAPIKey? {
+        try await firstRow("SELECT \(raw: StoredAPIKey.columns) FROM api_keys WHERE key_id = \(id)").map(StoredAPIKey.init(row:))
+    }
+
+    public func keys() async throws -> [StoredAPIKey] {
+        try await rows("SELECT \(raw: StoredAPIKey.columns) FROM api_keys ORDER BY created_at, key_id").map(StoredAPIKey.init(row:))
+    }
+
+    public func revokeKey(id: String, at instant: Int64) async throws -> Bool {
+        !(try await write("UPDATE api_keys SET revoked_at = \(instant) WHERE key_id = \(id) AND revoked_at IS NULL RETURNING key_id")).isEmpty
+    }
+}
+
+extension StoredAPIKey {
+    static let columns = "key_id, role, label, key_hash, created_at, revoked_at"
+
+    /// A key from a row of ``columns``.
+    init(row: SQLRow) throws {
+        self.init(id: try row.decode("key_id"), role: try row.decode("role"), label: try row.decode("label"), hash: try row.decode("key_hash"),
+                  createdAt: try row.decode("created_at"), revokedAt: try row.decode("revoked_at"))
+    }
+}

@@ -32,5 +32,5 @@ protocol StoreIntegrity {
     func schemaVersion() async throws -> Int
 }
 
-extension SQLiteOrderStore: StoreIntegrity, CampaignStore, DashboardStateStore {}
-extension PostgresOrderStore: StoreIntegrity, CampaignStore, DashboardStateStore {}
+extension SQLiteOrderStore: StoreIntegrity, CampaignStore, DashboardStateStore, APIKeyStore, OutboxStore {}
+extension PostgresOrderStore: StoreIntegrity, CampaignStore, DashboardStateStore, APIKeyStore, OutboxStore {}
