@@ -7,7 +7,8 @@ struct Analyze: AsyncParsableCommand {
         abstract: "KPIs, lifecycle stages, RFM segments and the cohort matrix of the store (or of a file).",
         discussion: """
         Without FILE, analyses the database. With FILE, reads the order file directly (nothing is stored):
-          perennial analyze ../shared/datasets/online_retail.csv.gz --format online-retail
+          perennial analyze online_retail.csv.gz --format online-retail
+        (online_retail.csv.gz: the UCI Online Retail data set, saved as CSV.)
         The rules behind every figure are in docs/ANALYTICS.md.
         """)
 

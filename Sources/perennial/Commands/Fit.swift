@@ -13,8 +13,10 @@ struct Fit: AsyncParsableCommand {
         weeks; --calibration-end keeps later purchases out of the fit. --summary fits straight from a \
         per-customer summary with lifetimes' columns (frequency, recency, T, optional monetary_value; for \
         BG/BB: frequency, recency, periods, weights), so peers can be compared on identical inputs:
-          perennial fit --summary ../shared/datasets/cdnow/cdnow_customers_summary.csv --json
-          perennial fit --model bgbb --summary ../shared/datasets/cdnow/donations.csv
+          perennial fit --summary cdnow_customers_summary.csv --json
+          perennial fit --model bgbb --summary Tests/PerennialTests/Fixtures/donations.csv
+        (cdnow_customers_summary.csv: the CDNOW sample of Fader & Hardie's BTYD papers as summarised by the \
+        lifetimes package; donations.csv ships with this repository.)
         """)
 
     @Argument(help: ArgumentHelp("An order file to fit on instead of the database.", valueName: "file"))
